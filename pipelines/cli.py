@@ -1,0 +1,267 @@
+"""`feedback-warehouse`: demo, run, transform, sandbox, status, check."""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from pipelines.warehouse import published_path, resolve_warehouse
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="Product feedback and support data -> DuckDB.")
+console = Console()
+err_console = Console(stderr=True)
+
+WarehouseOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--warehouse", "-w", help="DuckDB warehouse file (default: $FEEDBACK_WAREHOUSE or data/warehouse.duckdb)"
+    ),
+]
+
+
+class RunProgress:
+    """Rich spinners per account on a terminal; one plain line per phase otherwise (CI, Prefect, pipes)."""
+
+    def __init__(self) -> None:
+        self.live = console.is_terminal
+        self.progress = Progress(
+            SpinnerColumn(),
+            TextColumn("[bold]{task.description}"),
+            TextColumn("{task.fields[phase]}"),
+            TextColumn("{task.fields[requests]} requests"),
+            TimeElapsedColumn(),
+            console=console,
+            disable=not self.live,
+        )
+        self.tasks: dict[str, Any] = {}
+        self._lock = threading.Lock()
+
+    def __enter__(self) -> RunProgress:
+        self.progress.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.progress.stop()
+
+    def __call__(self, label: str, phase: str, info: dict[str, Any]) -> None:
+        with self._lock:
+            if label not in self.tasks:
+                self.tasks[label] = self.progress.add_task(label, total=None, phase="", requests=0)
+            task = self.tasks[label]
+        if phase == "requests":
+            self.progress.update(task, requests=info.get("requests", 0))
+            return
+        shown = {"done": "done" if info.get("ok") else "failed"}.get(phase, phase)
+        self.progress.update(task, phase=shown)
+        if not self.live:
+            extra = f" ({info['packages']} pending packages from an interrupted run)" if phase == "recover" else ""
+            console.print(f"{label}: {shown}{extra}", highlight=False)
+
+
+def _print_summary(summary: Any) -> None:
+    table = Table(title="Loads", show_lines=False)
+    for column in ("account", "status", "rows", "quarantined", "requests", "seconds"):
+        table.add_column(column, justify="right" if column not in ("account", "status", "rows") else "left")
+    for load in summary.loads:
+        rows = ", ".join(f"{t} {n:,}" for t, n in load.rows.items()) or "-"
+        status = "[green]ok[/]" if load.ok else "[red]failed[/]"
+        if load.recovered_packages:
+            status += f" (+{load.recovered_packages} recovered)"
+        table.add_row(
+            load.label,
+            status,
+            rows,
+            f"{load.quarantined:,}",
+            f"{load.requests.get('requests', 0):,}",
+            f"{load.duration_s:.1f}",
+        )
+    console.print(table)
+    if summary.quarantined:
+        console.print(
+            f"[yellow]{summary.quarantined} record(s) quarantined[/] (see the vendor's `quarantine` table for reasons)"
+        )
+    if summary.marts:
+        marts = ", ".join(f"{name} {count:,}" for name, count in summary.marts.items())
+        console.print(f"Marts: {marts}", highlight=False)
+        csat = f"{summary.csat_pct:.1f}% ({summary.csat_ratings:,} ratings)" if summary.csat_pct is not None else "n/a"
+        console.print(f"CSAT: {csat}", highlight=False)
+    if summary.published:
+        console.print(f"Published: {summary.published}", highlight=False)
+    for load in summary.failed_loads:
+        err_console.print(f"error: {load.error}", highlight=False, soft_wrap=True)
+    if summary.transform_error:
+        err_console.print(f"error: {summary.transform_error}", highlight=False, soft_wrap=True)
+    console.print(f"Finished in {summary.duration_s:.1f}s", highlight=False)
+
+
+@app.command()
+def demo(
+    warehouse: WarehouseOpt = None,
+    tickets: Annotated[int, typer.Option(help="tickets in the generated sandbox workspace")] = 500,
+    seed: Annotated[int, typer.Option(help="seed of the generated workspace")] = 7,
+) -> None:
+    """Sandbox APIs on localhost -> DuckDB -> marts -> analytics.duckdb -> summary. Needs no API keys."""
+    from pipelines.demo import DEMO_WAREHOUSE, run_demo
+
+    path = resolve_warehouse(warehouse or DEMO_WAREHOUSE)
+    console.print(f"Demo: sandbox Featurebase with {tickets} tickets -> {path}", highlight=False)
+    with RunProgress() as progress:
+        summary = run_demo(path, tickets=tickets, seed=seed, progress=progress)
+    _print_summary(summary)
+    if not summary.ok:
+        raise typer.Exit(1)
+
+
+@app.command()
+def run(
+    source: Annotated[list[str] | None, typer.Option("--source", "-s", help="vendor to load (repeatable)")] = None,
+    warehouse: WarehouseOpt = None,
+    full_refresh: Annotated[bool, typer.Option(help="forget incremental cursors and re-read everything")] = False,
+    reconcile: Annotated[bool, typer.Option(help="full scan to catch edits cursors cannot see")] = False,
+    transform: Annotated[bool, typer.Option(help="run dbt build and publish after loading")] = True,
+) -> None:
+    """Load every configured account (keys from .dlt/secrets.toml or env), then build and publish the marts."""
+    from pipelines.accounts import configured_accounts
+    from pipelines.jobs import refresh
+
+    path = resolve_warehouse(warehouse)
+    try:
+        accounts = configured_accounts(source)
+    except ValueError as exc:
+        err_console.print(f"error: {exc}", highlight=False)
+        raise typer.Exit(2) from None
+    if not accounts:
+        err_console.print(
+            "error: no vendor account configured. Set SOURCES__FEATUREBASE__API_KEY (or [sources.featurebase] "
+            "api_key in .dlt/secrets.toml), or try `feedback-warehouse demo`.",
+            highlight=False,
+        )
+        raise typer.Exit(2)
+    with RunProgress() as progress:
+        summary = refresh(
+            accounts, path, full_refresh=full_refresh or reconcile, transform=transform, progress=progress
+        )
+    _print_summary(summary)
+    if not summary.ok:
+        raise typer.Exit(1)
+
+
+@app.command("transform")
+def transform_command(warehouse: WarehouseOpt = None) -> None:
+    """dbt build (models, seeds, data and unit tests) then publish analytics.duckdb."""
+    from pipelines.jobs import transform_and_publish
+    from pipelines.summary import RunSummary
+
+    path = resolve_warehouse(warehouse)
+    if not path.exists():
+        err_console.print(f"error: no warehouse at {path}; run `feedback-warehouse run` first", highlight=False)
+        raise typer.Exit(2)
+    started = time.monotonic()
+    summary = transform_and_publish(path, RunSummary())
+    summary.duration_s = round(time.monotonic() - started, 3)
+    _print_summary(summary)
+    if not summary.ok:
+        raise typer.Exit(1)
+
+
+@app.command()
+def sandbox(
+    port: Annotated[int, typer.Option(help="port on 127.0.0.1 (0 = any free port)")] = 8765,
+    tickets: Annotated[int, typer.Option(help="tickets in the generated workspace")] = 500,
+    seed: Annotated[int, typer.Option(help="seed of the generated workspace")] = 7,
+    api_key: Annotated[str, typer.Option(help="the key the sandbox accepts")] = "fb_sandbox_key",
+) -> None:
+    """Serve the vendor stand-ins on 127.0.0.1 until Ctrl-C (control API under /_sandbox/)."""
+    from sandbox.featurebase import FeaturebaseApp, generate_workspace
+    from sandbox.server import SandboxServer
+
+    app_ = FeaturebaseApp({api_key: generate_workspace(seed=seed, tickets=tickets)})
+    server = SandboxServer(app_, port=port)
+    server.start()
+    console.print(f"Featurebase sandbox on {server.url}", highlight=False)
+    console.print(
+        f"Point a run at it:  SOURCES__FEATUREBASE__BASE_URL={server.url} SOURCES__FEATUREBASE__API_KEY=<the key> "
+        "feedback-warehouse run",
+        highlight=False,
+    )
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+
+
+@app.command()
+def status(warehouse: WarehouseOpt = None) -> None:
+    """Last successful load, rows and quarantined records per vendor table; the published file's age."""
+    import duckdb
+
+    path = resolve_warehouse(warehouse)
+    if not path.exists():
+        console.print(f"No warehouse at {path} yet. Run `feedback-warehouse run` (or `demo`).", highlight=False)
+        raise typer.Exit(0)
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        table = Table(title=f"Warehouse {path}")
+        for column in ("dataset", "table", "rows", "last load (UTC)"):
+            table.add_column(column)
+        raw_tables = con.execute(
+            "select schema_name, table_name from duckdb_tables() where schema_name not in "
+            "('staging','intermediate','marts','main') and not table_name like '_dlt%' order by 1, 2"
+        ).fetchall()
+        for schema, name in raw_tables:
+            rows, last = con.execute(
+                f'select count(*), max(l.inserted_at) from "{schema}"."{name}" t '
+                f'left join "{schema}"._dlt_loads l on l.load_id = t._dlt_load_id and l.status = 0'
+            ).fetchone()
+            table.add_row(schema, name, f"{rows:,}", str(last)[:19] if last else "-")
+        console.print(table)
+    finally:
+        con.close()
+    published = published_path(path)
+    if published.exists():
+        age = time.time() - published.stat().st_mtime
+        console.print(f"Published {published} ({age / 60:.0f} min ago)", highlight=False)
+    else:
+        console.print("Nothing published yet (run `feedback-warehouse transform`).", highlight=False)
+
+
+@app.command()
+def check(source: Annotated[list[str] | None, typer.Option("--source", "-s")] = None) -> None:
+    """Try each configured account's key with one cheap request."""
+    from pipelines.accounts import configured_accounts
+    from pipelines.vendors import get_vendor
+    from sources.common.errors import SourceError
+
+    accounts = configured_accounts(source)
+    if not accounts:
+        err_console.print("error: no vendor account configured (see README: configuring API keys)", highlight=False)
+        raise typer.Exit(2)
+    failed = 0
+    for account in accounts:
+        try:
+            get_vendor(account.vendor).check_credentials(account.api_key, account.base_url, account.name)
+            console.print(f"{account.label}: ok ({account.base_url})", highlight=False)
+        except SourceError as exc:
+            failed += 1
+            err_console.print(f"error: {exc.one_line()}", highlight=False, soft_wrap=True)
+    if failed:
+        raise typer.Exit(1)
+
+
+def main() -> None:  # pragma: no cover - console entry point alias
+    app(prog_name="feedback-warehouse")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,49 @@
+"""The main job: load every configured account -> dbt build -> publish -> summary. CLI and Prefect share it."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+from pipelines.accounts import Account
+from pipelines.publish import publish
+from pipelines.runner import ProgressCallback, load_accounts
+from pipelines.summary import RunSummary, read_marts
+from pipelines.transform import TransformError, run_dbt
+
+
+def transform_and_publish(warehouse: Path, summary: RunSummary) -> RunSummary:
+    """dbt build then publish; a failing build is recorded (not raised) so the loads' report still goes out."""
+    try:
+        run_dbt(warehouse)
+        published = publish(warehouse)
+    except TransformError as exc:
+        summary.transform_error = str(exc)
+        return summary
+    summary.published = str(published)
+    summary.marts, summary.csat_pct, summary.csat_ratings = read_marts(published)
+    return summary
+
+
+def refresh(
+    accounts: list[Account],
+    warehouse: Path,
+    *,
+    full_refresh: bool = False,
+    transform: bool = True,
+    progress: ProgressCallback | None = None,
+    source_options: dict[str, Any] | None = None,
+) -> RunSummary:
+    """Load what loads, then transform and publish it even if some account failed (its error is reported)."""
+    started = time.monotonic()
+    summary = RunSummary()
+    summary.loads = load_accounts(
+        accounts, warehouse, full_refresh=full_refresh, progress=progress, source_options=source_options
+    )
+    if transform and any(load.ok for load in summary.loads):
+        if progress:
+            progress("dbt", "transform", {})
+        transform_and_publish(warehouse, summary)
+    summary.duration_s = round(time.monotonic() - started, 3)
+    return summary

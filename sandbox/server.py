@@ -1,0 +1,496 @@
+"""Vendor-neutral HTTP framework for the sandbox stand-ins.
+
+A `VendorApp` declares routes and vendor hooks (auth, error body, ground truth, mutations); `SandboxServer`
+serves it on 127.0.0.1 with stdlib `ThreadingHTTPServer` (HTTP/1.1 keep-alive). The framework adds what every
+stand-in needs for tests and benchmarks: request/status counting, fault injection, optional latency and
+per-key rate limiting with `X-RateLimit-*` headers, and a `/_sandbox/` control API so another process (the
+`demo` command, a benchmark driver) can steer the server over HTTP.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import math
+import re
+import socket
+import threading
+import time
+from collections import Counter, deque
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
+
+import orjson
+
+from sandbox.faults import FaultInjector
+
+logger = logging.getLogger(__name__)
+
+UNMATCHED = "UNMATCHED"
+CONTROL_PREFIX = "/_sandbox/"
+_JSON_OPTS = orjson.OPT_NON_STR_KEYS
+
+
+class Headers:
+    """Case-insensitive, read-only header mapping (the last value wins for repeated headers)."""
+
+    __slots__ = ("_items",)
+
+    def __init__(self, items: Iterable[tuple[str, str]] = ()) -> None:
+        self._items = {k.lower(): v for k, v in items}
+
+    def get(self, name: str, default: str | None = None) -> str | None:
+        return self._items.get(name.lower(), default)
+
+    def __getitem__(self, name: str) -> str:
+        return self._items[name.lower()]
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and name.lower() in self._items
+
+    def items(self) -> Iterable[tuple[str, str]]:
+        return self._items.items()
+
+
+@dataclass
+class Request:
+    """What a route handler sees; `api_key` is filled in by the app's `extract_api_key` hook."""
+
+    method: str
+    path: str
+    path_params: dict[str, str]
+    query: dict[str, list[str]]
+    headers: Headers
+    body: bytes = b""
+    json: Any = None
+    api_key: str | None = None
+    route_name: str = UNMATCHED
+
+    def arg(self, name: str, default: str | None = None) -> str | None:
+        """First value of a query parameter."""
+        values = self.query.get(name)
+        return values[0] if values else default
+
+
+@dataclass
+class Response:
+    """A handler's answer; `body` is JSON-encoded with orjson unless it is already bytes."""
+
+    status: int = 200
+    body: Any = None
+    headers: dict[str, str] = field(default_factory=dict)
+
+    def encode(self) -> bytes:
+        if isinstance(self.body, bytes | bytearray):
+            return bytes(self.body)
+        if self.body is None and self.status == 204:
+            return b""
+        return orjson.dumps(self.body, option=_JSON_OPTS)
+
+
+Handler = Callable[[Request], Response]
+
+
+@dataclass
+class Route:
+    method: str
+    pattern: str
+    name: str
+    handler: Handler
+    segments: tuple[str, ...] = ()
+    n_params: int = 0
+
+
+_PARAM = re.compile(r"^\{(\w+)\}$")
+
+
+class _RateLimiter:
+    """Sliding 60 s window per API key; only consulted when a limit is configured."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._windows: dict[str, deque[float]] = {}
+
+    def hit(self, key: str, limit: int) -> tuple[bool, int, float, float]:
+        """Record a request; returns (allowed, remaining, reset_epoch, retry_after_seconds)."""
+        now = time.monotonic()
+        with self._lock:
+            window = self._windows.setdefault(key, deque())
+            while window and window[0] <= now - 60.0:
+                window.popleft()
+            allowed = len(window) < limit
+            if allowed:
+                window.append(now)
+            oldest = window[0] if window else now
+            free_in = max(0.0, oldest + 60.0 - now)
+            remaining = max(0, limit - len(window))
+        return allowed, remaining, time.time() + free_in, free_in
+
+    def reset(self) -> None:
+        with self._lock:
+            self._windows.clear()
+
+
+class VendorApp:
+    """Base class of a vendor stand-in: routing, counting, faults, latency, rate limits, control API.
+
+    Subclasses call `self.route(...)` in `__init__` and override the hooks `extract_api_key`,
+    `before_request` (auth, version headers), `error_body`, `truth`, `mutate` and `extra_stats`.
+    """
+
+    #: Limit advertised in X-RateLimit-* headers when no limit is enforced (the vendor's documented one).
+    documented_rate_limit: int | None = None
+
+    def __init__(self, latency_ms: float = 0.0, rate_limit_per_minute: int | None = None) -> None:
+        self.latency_ms = latency_ms
+        self.rate_limit_per_minute = rate_limit_per_minute
+        self.faults = FaultInjector()
+        self._routes: list[Route] = []
+        self._counts: Counter[str] = Counter()
+        self._statuses: Counter[int] = Counter()
+        self._counts_lock = threading.Lock()
+        self._limiter = _RateLimiter()
+
+    # ----------------------------------------------------------------- routing
+    def route(self, method: str, pattern: str, name: str, handler: Handler) -> None:
+        """Register `handler` for `method pattern`; `{param}` segments become `Request.path_params`."""
+        segments = tuple(s for s in pattern.split("/") if s)
+        n_params = sum(1 for s in segments if _PARAM.match(s))
+        self._routes.append(Route(method.upper(), pattern, name, handler, segments, n_params))
+        # Literal segments win over parameters (/v2/tickets/statuses before /v2/tickets/{ticketNumber}).
+        self._routes.sort(key=lambda r: r.n_params)
+
+    def match(self, method: str, path: str) -> tuple[Route | None, dict[str, str]]:
+        parts = [unquote(s) for s in path.split("/") if s]
+        for route in self._routes:
+            if route.method != method or len(route.segments) != len(parts):
+                continue
+            params: dict[str, str] = {}
+            for seg, part in zip(route.segments, parts, strict=True):
+                m = _PARAM.match(seg)
+                if m:
+                    params[m.group(1)] = part
+                elif seg != part:
+                    break
+            else:
+                return route, params
+        return None, {}
+
+    # ------------------------------------------------------------------- hooks
+    def extract_api_key(self, request: Request) -> str | None:
+        """Default: `Authorization: Bearer <key>`."""
+        auth = request.headers.get("authorization") or ""
+        scheme, _, token = auth.partition(" ")
+        if scheme.lower() == "bearer" and token.strip():
+            return token.strip()
+        return None
+
+    def before_request(self, request: Request) -> Response | None:
+        """Auth and header checks; return a Response to short-circuit the handler."""
+        return None
+
+    def error_body(self, status: int, code: str, message: str, param: str | None = None) -> Any:
+        """The vendor's documented error payload (override per vendor)."""
+        body: dict[str, Any] = {"status": status, "code": code, "message": message}
+        if param is not None:
+            body["param"] = param
+        return {"error": body}
+
+    def error(self, status: int, code: str, message: str, param: str | None = None) -> Response:
+        return Response(status, self.error_body(status, code, message, param))
+
+    def not_found(self, request: Request) -> Response:
+        return self.error(404, "not_found", f"No route for {request.method} {request.path}")
+
+    def truth(self) -> Any:
+        """Ground truth of the served data, for assertions (override)."""
+        return {}
+
+    def mutate(self, payload: dict[str, Any]) -> Any:
+        """Apply a control-API mutation (override)."""
+        raise ValueError("this app has no mutations")
+
+    def extra_stats(self) -> dict[str, Any]:
+        """Vendor-specific counters added to GET /_sandbox/requests."""
+        return {}
+
+    # ---------------------------------------------------------------- counting
+    def request_counts(self) -> dict[str, int]:
+        """Requests per route name (only routes hit; unknown paths under "UNMATCHED")."""
+        with self._counts_lock:
+            return dict(self._counts)
+
+    def status_counts(self) -> dict[int, int]:
+        """Responses per HTTP status, injected faults and rate-limit rejections included."""
+        with self._counts_lock:
+            return dict(self._statuses)
+
+    def reset_request_counts(self) -> None:
+        with self._counts_lock:
+            self._counts.clear()
+            self._statuses.clear()
+        self._limiter.reset()
+
+    # ---------------------------------------------------------------- dispatch
+    def handle(self, method: str, target: str, headers: Headers, body: bytes) -> tuple[Response, bool]:
+        """Serve one request; returns the response and whether to truncate it on the wire."""
+        split = urlsplit(target)
+        path = split.path or "/"
+        if path.startswith(CONTROL_PREFIX):
+            return self.handle_control(method, path, body), False
+        started = time.monotonic()
+        route, params = self.match(method, path)
+        name = route.name if route else UNMATCHED
+        request = Request(
+            method=method,
+            path=path,
+            path_params=params,
+            query=parse_qs(split.query, keep_blank_values=True),
+            headers=headers,
+            body=body,
+            route_name=name,
+        )
+        with self._counts_lock:
+            self._counts[name] += 1
+        truncate = False
+        try:
+            request.api_key = self.extract_api_key(request)
+            response, rl_headers = self._rate_limit(request)
+            if response is None:
+                fault = self.faults.match(name)
+                if fault is not None and fault.kind == "status":
+                    status = int(fault.status or 500)
+                    response = self.error(status, _fault_code(status), "Injected fault")
+                    if fault.retry_after is not None:
+                        response.headers["Retry-After"] = _seconds(fault.retry_after)
+                else:
+                    if fault is not None and fault.kind == "delay":
+                        time.sleep(float(fault.delay or 0))
+                    truncate = fault is not None and fault.kind == "truncate"
+                    response = self._run(request, route)
+            response.headers.update(rl_headers)
+        except Exception:  # a sandbox bug must surface as a 500, not a dropped connection
+            logger.exception("sandbox handler failed for %s %s", method, target)
+            response = self.error(500, "internal_error", "Internal sandbox error")
+        if self.latency_ms:
+            remaining = self.latency_ms / 1000.0 - (time.monotonic() - started)
+            if remaining > 0:
+                time.sleep(remaining)
+        with self._counts_lock:
+            self._statuses[response.status] += 1
+        return response, truncate
+
+    def _run(self, request: Request, route: Route | None) -> Response:
+        if request.body:
+            try:
+                request.json = orjson.loads(request.body)
+            except orjson.JSONDecodeError:
+                return self.error(400, "invalid_json", "Request body is not valid JSON")
+        early = self.before_request(request)
+        if early is not None:
+            return early
+        if route is None:
+            return self.not_found(request)
+        return route.handler(request)
+
+    def _rate_limit(self, request: Request) -> tuple[Response | None, dict[str, str]]:
+        limit = self.rate_limit_per_minute
+        if not limit:
+            advertised = self.documented_rate_limit
+            if advertised is None:
+                return None, {}
+            # Not enforced: advertise the documented limit without ever asking a client to slow down.
+            return None, {
+                "X-RateLimit-Limit": str(advertised),
+                "X-RateLimit-Remaining": str(advertised - 1),
+                "X-RateLimit-Reset": str(math.ceil(time.time() + 60)),
+            }
+        allowed, remaining, reset_epoch, free_in = self._limiter.hit(request.api_key or "-anonymous-", limit)
+        headers = {
+            "X-RateLimit-Limit": str(limit),
+            "X-RateLimit-Remaining": str(remaining),
+            "X-RateLimit-Reset": str(math.ceil(reset_epoch)),
+        }
+        if allowed:
+            return None, headers
+        response = self.error(429, "rate_limit_exceeded", f"Rate limit of {limit} requests per minute exceeded")
+        response.headers["Retry-After"] = str(max(1, math.ceil(free_in)))
+        return response, headers
+
+    # ------------------------------------------------------------- control API
+    def handle_control(self, method: str, path: str, body: bytes) -> Response:
+        """`/_sandbox/*`: unauthenticated, never counted, never faulted."""
+        try:
+            payload = orjson.loads(body) if body else {}
+        except orjson.JSONDecodeError:
+            return Response(400, {"error": "body is not valid JSON"})
+        action = path[len(CONTROL_PREFIX) :].strip("/")
+        try:
+            if method == "GET" and action == "requests":
+                return Response(200, self.control_stats())
+            if method == "POST" and action == "requests/reset":
+                self.reset_request_counts()
+                return Response(200, {"ok": True})
+            if method == "GET" and action == "faults":
+                return Response(200, {"faults": self.faults.active()})
+            if method == "POST" and action == "faults":
+                fault = self.faults.inject(**payload)
+                return Response(200, {"ok": True, "fault": fault.describe()})
+            if method == "DELETE" and action == "faults":
+                self.faults.clear()
+                return Response(200, {"ok": True})
+            if method == "GET" and action == "truth":
+                return Response(200, self.truth())
+            if method == "POST" and action == "mutate":
+                return Response(200, {"ok": True, "result": self.mutate(payload)})
+            if method == "POST" and action == "config":
+                return Response(200, self.configure(**payload))
+            if method == "GET" and action == "health":
+                return Response(200, {"ok": True})
+        except (TypeError, ValueError, KeyError) as exc:
+            return Response(400, {"error": str(exc)})
+        return Response(404, {"error": f"unknown control endpoint {method} {path}"})
+
+    def control_stats(self) -> dict[str, Any]:
+        return {
+            "counts": self.request_counts(),
+            "statuses": {str(k): v for k, v in self.status_counts().items()},
+            **self.extra_stats(),
+        }
+
+    def configure(
+        self, latency_ms: float | None = None, rate_limit_per_minute: int | None | str = "unchanged"
+    ) -> dict[str, Any]:
+        """Change the global knobs at runtime (rate_limit_per_minute=None removes the limit)."""
+        if latency_ms is not None:
+            self.latency_ms = float(latency_ms)
+        if rate_limit_per_minute != "unchanged":
+            self.rate_limit_per_minute = int(rate_limit_per_minute) if rate_limit_per_minute else None
+            self._limiter.reset()
+        return {"latency_ms": self.latency_ms, "rate_limit_per_minute": self.rate_limit_per_minute}
+
+
+def _fault_code(status: int) -> str:
+    if status == 429:
+        return "rate_limit_exceeded"
+    if status >= 500:
+        return "internal_error"
+    return "injected_fault"
+
+
+def _seconds(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+# -------------------------------------------------------------------- server
+class _QuietThreadingServer(ThreadingHTTPServer):
+    daemon_threads = True
+    block_on_close = False
+    request_queue_size = 256
+    allow_reuse_address = True
+
+    def __init__(self, address: tuple[str, int], app: VendorApp) -> None:
+        self.app = app
+        super().__init__(address, _Handler)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """Clients dropping connections (timeouts, truncation tests) are normal here: stay quiet."""
+        logger.debug("connection error from %s", client_address, exc_info=True)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: _QuietThreadingServer
+
+    def setup(self) -> None:
+        super().setup()
+        # One write per response plus no Nagle: avoids 40 ms delayed-ACK stalls on keep-alive connections.
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """No per-request logging."""
+
+    def _serve(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length > 0 else b""
+        response, truncate = self.server.app.handle(self.command, self.path, Headers(self.headers.items()), body)
+        payload = response.encode()
+        try:
+            reason = HTTPStatus(response.status).phrase
+        except ValueError:
+            reason = "Status"
+        head = [f"HTTP/1.1 {response.status} {reason}"]
+        headers = {"Content-Type": "application/json", **response.headers}
+        headers["Content-Length"] = str(len(payload))
+        if self.close_connection or truncate:
+            headers["Connection"] = "close"
+        head.extend(f"{k}: {v}" for k, v in headers.items())
+        raw_head = ("\r\n".join(head) + "\r\n\r\n").encode("latin-1")
+        if truncate:
+            self.wfile.write(raw_head + payload[: len(payload) // 2])
+            self.wfile.flush()
+            self.close_connection = True
+            with contextlib.suppress(OSError):
+                self.connection.shutdown(socket.SHUT_RDWR)
+            return
+        self.wfile.write(raw_head + payload)
+
+    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _serve
+
+
+class SandboxServer:
+    """Serve a VendorApp on a local port in a daemon thread (port 0 picks a free port)."""
+
+    def __init__(self, app: VendorApp, host: str = "127.0.0.1", port: int = 0) -> None:
+        self.app = app
+        self.host = host
+        self.port = port
+        self._httpd: _QuietThreadingServer | None = None
+        self._thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    def start(self) -> SandboxServer:
+        if self._httpd is not None:
+            return self
+        self._httpd = _QuietThreadingServer((self.host, self.port), self.app)
+        self.port = self._httpd.server_address[1]
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, name="sandbox-server", daemon=True
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self._httpd is None:
+            return
+        self._httpd.shutdown()
+        self._httpd.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        self._httpd = None
+        self._thread = None
+
+    def serve_forever(self) -> None:
+        """Blocking variant for the `sandbox` CLI command."""
+        self.start()
+        assert self._thread is not None
+        try:
+            while self._thread.is_alive():
+                self._thread.join(timeout=0.5)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            self.stop()
+
+    def __enter__(self) -> SandboxServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

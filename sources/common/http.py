@@ -1,0 +1,291 @@
+"""The one HTTP client every vendor source uses: retries, Retry-After, rate limits, request counts, redaction.
+
+Why not dlt's RESTClient: we need a thread-safe sliding-window limiter shared by concurrent detail calls, the
+vendors' X-RateLimit headers honoured, per-endpoint request counts for the run summary and the benchmarks, and
+a guarantee that no error message or log line can carry the API key. Retries themselves are tenacity's.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from email.utils import parsedate_to_datetime
+from typing import Any, TypeVar
+
+import httpx
+import orjson
+from tenacity import RetryCallState, retry_if_exception, stop_after_attempt
+from tenacity import Retrying as _Retrying
+
+from sources.common.errors import ApiError, AuthenticationError
+
+logger = logging.getLogger("feedback_warehouse.http")
+
+RETRYABLE_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504})
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+class NotFoundError(ApiError):
+    """404 on a detail endpoint: the record was deleted between the list call and the detail call."""
+
+
+class _RetryableResponse(Exception):
+    def __init__(self, status: int, retry_after: float | None, message: str) -> None:
+        self.status = status
+        self.retry_after = retry_after
+        super().__init__(message)
+
+
+class RequestStats:
+    """Thread-safe counters of one run's HTTP traffic, keyed by endpoint template (e.g. `GET /v2/tickets/{n}`)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.by_endpoint: Counter[str] = Counter()
+        self.by_status: Counter[int] = Counter()
+        self.retries = 0
+        self.throttled = 0
+        self.waited_seconds = 0.0
+        self.listeners: list[Callable[[RequestStats], None]] = []
+
+    def record(self, endpoint: str, status: int | None) -> None:
+        with self._lock:
+            self.by_endpoint[endpoint] += 1
+            if status is not None:
+                self.by_status[status] += 1
+                if status == 429:
+                    self.throttled += 1
+        for listener in self.listeners:
+            listener(self)
+
+    def record_retry(self, waited: float) -> None:
+        with self._lock:
+            self.retries += 1
+            self.waited_seconds += waited
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_endpoint.values())
+
+    def as_dict(self) -> dict[str, Any]:
+        with self._lock:
+            return {
+                "requests": sum(self.by_endpoint.values()),
+                "by_endpoint": dict(self.by_endpoint),
+                "by_status": {str(k): v for k, v in self.by_status.items()},
+                "retries": self.retries,
+                "throttled": self.throttled,
+                "waited_seconds": round(self.waited_seconds, 3),
+            }
+
+
+class SlidingWindowLimiter:
+    """At most `per_minute` request starts in any trailing 60 s: the vendors' own rule, so bursts stay legal."""
+
+    def __init__(self, per_minute: int | None, window: float = 60.0) -> None:
+        self.per_minute = per_minute
+        self.window = window
+        self._starts: deque[float] = deque()
+        self._lock = threading.Lock()
+        self._blocked_until = 0.0
+
+    def block_until(self, monotonic_deadline: float) -> None:
+        """Called when the server says the budget is spent (X-RateLimit-Remaining: 0)."""
+        with self._lock:
+            self._blocked_until = max(self._blocked_until, monotonic_deadline)
+
+    def acquire(self) -> float:
+        waited = 0.0
+        while True:
+            with self._lock:
+                now = time.monotonic()
+                delay = self._blocked_until - now
+                if delay <= 0 and self.per_minute:
+                    while self._starts and self._starts[0] <= now - self.window:
+                        self._starts.popleft()
+                    if len(self._starts) >= self.per_minute:
+                        delay = self._starts[0] + self.window - now
+                if delay <= 0:
+                    if self.per_minute:
+                        self._starts.append(now)
+                    return waited
+            time.sleep(min(delay, 5.0))
+            waited += min(delay, 5.0)
+
+
+def _retry_after_seconds(value: str | None) -> float | None:
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        try:
+            return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
+        except (TypeError, ValueError):
+            return None
+
+
+class VendorClient:
+    """GETs JSON from one vendor account. Thread-safe; one instance per source invocation."""
+
+    def __init__(
+        self,
+        *,
+        vendor: str,
+        base_url: str,
+        headers: Mapping[str, str],
+        secrets: Iterable[str],
+        env_prefix: str,
+        account: str | None = None,
+        stats: RequestStats | None = None,
+        timeout: float = 30.0,
+        max_attempts: int = 8,
+        backoff_base: float = 0.5,
+        backoff_max: float = 60.0,
+        rate_limit_per_minute: int | None = None,
+        max_connections: int = 32,
+    ) -> None:
+        self.vendor = vendor
+        self.account = account
+        self.env_prefix = env_prefix
+        self.stats = stats or RequestStats()
+        self.max_attempts = max_attempts
+        self.backoff_base = backoff_base
+        self.backoff_max = backoff_max
+        self._secrets = [s for s in secrets if s]
+        self.limiter = SlidingWindowLimiter(rate_limit_per_minute)
+        self._http = httpx.Client(
+            base_url=base_url.rstrip("/"),
+            headers=dict(headers),
+            timeout=httpx.Timeout(timeout),
+            limits=httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections),
+            follow_redirects=True,
+        )
+
+    def close(self) -> None:
+        self._http.close()
+
+    def redact(self, text: str) -> str:
+        for secret in self._secrets:
+            text = text.replace(secret, "***")
+        return text
+
+    # -- requests -------------------------------------------------------------------------------------
+    def get(self, path: str, params: Mapping[str, Any] | None = None, endpoint: str | None = None) -> Any:
+        """GET and parse JSON, retrying transient failures (429/5xx, timeouts, cut-off bodies) with backoff."""
+        endpoint = endpoint or f"GET {path}"
+        retrying = _Retrying(
+            retry=retry_if_exception(lambda exc: isinstance(exc, _RetryableResponse | httpx.TransportError)),
+            stop=stop_after_attempt(self.max_attempts),
+            wait=self._wait,
+            before_sleep=self._before_sleep,
+            reraise=True,
+        )
+        try:
+            return retrying(self._get_once, path, params, endpoint)
+        except _RetryableResponse as exc:
+            raise ApiError(
+                self.vendor,
+                self.redact(f"{endpoint} still failing after {self.max_attempts} attempts: {exc}"),
+                status=exc.status,
+                account=self.account,
+            ) from None
+        except httpx.TransportError as exc:
+            raise ApiError(
+                self.vendor,
+                self.redact(
+                    f"{endpoint} unreachable after {self.max_attempts} attempts "
+                    f"({type(exc).__name__}: {exc}) at {self._http.base_url}"
+                ),
+                account=self.account,
+            ) from None
+
+    def map_concurrent(self, fn: Callable[[T], R], items: Iterable[T], workers: int) -> Iterator[R]:
+        """Apply `fn` over `items` with a thread pool, yielding results in input order.
+
+        Detail calls are latency-bound; threads overlap the waits while the shared limiter keeps the whole
+        pool inside the vendor's rate limit.
+        """
+        items = list(items)
+        if workers <= 1 or len(items) <= 1:
+            yield from map(fn, items)
+            return
+        with ThreadPoolExecutor(max_workers=min(workers, len(items)), thread_name_prefix=self.vendor) as pool:
+            yield from pool.map(fn, items)
+
+    def _get_once(self, path: str, params: Mapping[str, Any] | None, endpoint: str) -> Any:
+        self.limiter.acquire()
+        try:
+            response = self._http.get(path, params=params)
+            body = response.content  # reads the whole body: a cut-off body raises a TransportError here
+        except httpx.TransportError:
+            self.stats.record(endpoint, None)
+            raise
+        self.stats.record(endpoint, response.status_code)
+        self._observe_rate_limit(response)
+        status = response.status_code
+        if status < 400:
+            try:
+                return orjson.loads(body)
+            except orjson.JSONDecodeError as exc:
+                # a 200 with a body that is not JSON is a broken transfer, so it is worth another try
+                raise _RetryableResponse(status, None, f"invalid JSON in response: {exc}") from None
+        message = self._error_message(response, body)
+        if status in RETRYABLE_STATUS:
+            raise _RetryableResponse(status, _retry_after_seconds(response.headers.get("Retry-After")), message)
+        if status in (401, 403):
+            raise AuthenticationError(self.vendor, status, self.env_prefix, self.account)
+        error_cls = NotFoundError if status == 404 else ApiError
+        raise error_cls(self.vendor, self.redact(f"{endpoint}: {message}"), status=status, account=self.account)
+
+    def _observe_rate_limit(self, response: httpx.Response) -> None:
+        remaining = response.headers.get("X-RateLimit-Remaining")
+        reset = response.headers.get("X-RateLimit-Reset")
+        if remaining is None or reset is None:
+            return
+        try:
+            if int(float(remaining)) > 0:
+                return
+            reset_in = float(reset) - time.time() if float(reset) > 1e9 else float(reset)
+        except ValueError:
+            return
+        if reset_in > 0:
+            self.limiter.block_until(time.monotonic() + min(reset_in, self.backoff_max))
+
+    def _error_message(self, response: httpx.Response, body: bytes) -> str:
+        detail = ""
+        try:
+            parsed = orjson.loads(body)
+            error = parsed.get("error", parsed) if isinstance(parsed, dict) else {}
+            if isinstance(error, dict):
+                code = error.get("code") or error.get("type") or ""
+                text = error.get("message") or error.get("detail") or ""
+                detail = f"{code} {text}".strip()
+            elif isinstance(error, str):
+                detail = error
+        except orjson.JSONDecodeError:
+            detail = body[:200].decode("utf-8", "replace")
+        return self.redact(f"HTTP {response.status_code} {detail}".strip())
+
+    def _wait(self, state: RetryCallState) -> float:
+        exc = state.outcome.exception() if state.outcome else None
+        if isinstance(exc, _RetryableResponse) and exc.retry_after is not None:
+            return min(exc.retry_after, self.backoff_max)
+        return min(self.backoff_base * (2 ** (state.attempt_number - 1)), self.backoff_max)
+
+    def _before_sleep(self, state: RetryCallState) -> None:
+        waited = state.next_action.sleep if state.next_action else 0.0
+        self.stats.record_retry(waited)
+        exc = state.outcome.exception() if state.outcome else None
+        logger.warning(
+            "%s: retrying after %s (attempt %d, waiting %.1fs)",
+            self.vendor,
+            self.redact(str(exc)),
+            state.attempt_number,
+            waited,
+        )

@@ -1,0 +1,23 @@
+"""Featurebase API constants: endpoints, page size, version header, documented rate limit."""
+
+VENDOR = "featurebase"
+ENV_PREFIX = "SOURCES__FEATUREBASE"
+DEFAULT_BASE_URL = "https://do.featurebase.app"
+API_VERSION = "2026-01-01.nova"
+VERSION_HEADER = "Featurebase-Version"
+
+PAGE_SIZE = 100  # the documented maximum of `limit`
+RATE_LIMIT_PER_MINUTE = 2000  # per API key, documented with X-RateLimit-Remaining / X-RateLimit-Reset
+DETAIL_CONCURRENCY = 8
+
+TICKETS_PATH = "/v2/tickets"
+TICKET_DETAIL_PATH = "/v2/tickets/{ticket_number}"
+TICKET_STATUSES_PATH = "/v2/tickets/statuses"
+TICKET_CATEGORIES_PATH = "/v2/tickets/categories"
+TICKET_CUSTOM_FIELDS_PATH = "/v2/tickets/custom_fields"
+
+TICKETS_ENDPOINT = "GET /v2/tickets"
+TICKET_DETAIL_ENDPOINT = "GET /v2/tickets/{ticketNumber}"
+
+TICKET_TIMESTAMPS = ("createdAt", "updatedAt", "snoozedUntil")
+PART_TIMESTAMPS = ("createdAt", "updatedAt", "snoozedUntil", "occurredAt")

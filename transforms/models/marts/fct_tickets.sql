@@ -1,0 +1,61 @@
+with
+
+tickets as (
+
+    select * from {{ ref('int_tickets_unioned') }}
+
+),
+
+ticket_metrics as (
+
+    select * from {{ ref('int_ticket_metrics') }}
+
+),
+
+final as (
+
+    select
+        tickets.ticket_key,
+        tickets.source_system,
+        tickets.source_account,
+        tickets.ticket_id,
+        tickets.ticket_number,
+        tickets.title,
+        tickets.status_id,
+        tickets.status_name,
+        tickets.status_type,
+        tickets.status_category,
+        ticket_metrics.is_priority,
+        case when ticket_metrics.is_priority then 'high' else 'normal' end as priority,
+        tickets.category_id,
+        tickets.category_name,
+        tickets.requester_id,
+        tickets.requester_email,
+        tickets.requester_name,
+        tickets.requester_type,
+        tickets.assignee_id,
+        tickets.team_assignee_id,
+        tickets.company_id,
+        tickets.ticket_url,
+        tickets.created_at,
+        tickets.updated_at,
+        ticket_metrics.first_response_at,
+        ticket_metrics.first_response_minutes,
+        ticket_metrics.resolved_at,
+        ticket_metrics.resolution_minutes,
+        ticket_metrics.reopen_count,
+        ticket_metrics.customer_message_count,
+        ticket_metrics.agent_reply_count,
+        ticket_metrics.internal_note_count,
+        ticket_metrics.bot_message_count,
+        ticket_metrics.latest_csat_score,
+        tickets.is_open,
+        tickets.is_deleted,
+        tickets.deleted_at
+    from tickets
+    left join ticket_metrics
+        on tickets.ticket_key = ticket_metrics.ticket_key
+
+)
+
+select * from final
