@@ -440,9 +440,10 @@ class FeaturebaseWorkspace:
             now = self._tick()
             for number in chosen:
                 ticket, parts, meta = self._live(number)
+                start = len(parts)
                 conv = _Conversation(self, rng, ticket, meta, now, now, parts=parts)
                 conv.continue_once()
-                conv.restamp(now, len(parts))
+                conv.restamp(now, start)
                 self._finish_ticket(ticket, meta, conv.parts, rng)
                 self._store(number, ticket, conv.parts, meta)
             return chosen
@@ -451,6 +452,7 @@ class FeaturebaseWorkspace:
         """Append `n` messages (or internal notes on closed tickets); returns the new part ids."""
         with self._lock:
             ticket, parts, meta = self._live(int(ticket_number))
+            start = len(parts)
             now = self._tick()
             conv = _Conversation(self, self._rng, ticket, meta, now, now, parts=parts)
             for _ in range(int(n)):
@@ -460,10 +462,10 @@ class FeaturebaseWorkspace:
                     conv.user_msg(0)
                 else:
                     conv.admin_msg(0)
-            conv.restamp(now, len(parts))
+            conv.restamp(now, start)
             self._finish_ticket(ticket, meta, conv.parts, self._rng)
             self._store(int(ticket_number), ticket, conv.parts, meta)
-            return [p["id"] for p in conv.parts[len(parts) :]]
+            return [p["id"] for p in conv.parts[start:]]
 
     def add_tickets(self, n: int) -> list[int]:
         """Create `n` new open tickets at the clock, each with its opening message; returns their numbers."""

@@ -67,6 +67,8 @@ def test_run_killed_midway_is_recovered_by_the_next_run(
     fb_sandbox: FeaturebaseSandbox, tmp_path: Path, kill_at: str
 ) -> None:
     warehouse = tmp_path / "warehouse.duckdb"
+    assert load_account(fb_sandbox.account(), warehouse).ok
+    fb_sandbox.workspace.mutate_tickets(fraction=0.2, seed=10)  # the crashed run carries these changes
     proc = subprocess.Popen(
         [CLI, "run", "--warehouse", str(warehouse), "--no-transform"],
         env=cli_env(fb_sandbox.url, FB_KEY),

@@ -178,7 +178,7 @@ def test_pages_stay_stable_while_tickets_change() -> None:
                 break
     assert len(seen) == len(set(seen))
     # Newer tickets land before the first page (date desc); every original ticket is seen exactly once.
-    assert set(seen) == {t["id"] for t in generate_workspace(seed=5, tickets=90, parts_per_ticket=6)._tickets.values()}
+    assert set(seen) == set(generate_workspace(seed=5, tickets=90, parts_per_ticket=6).truth()["tickets"])
 
 
 # ------------------------------------------------------------------------------------ errors
@@ -304,22 +304,24 @@ def test_rate_limit_per_key(fresh: tuple[FeaturebaseApp, str, FeaturebaseWorkspa
 def test_request_counting_and_concurrency(fresh: tuple[FeaturebaseApp, str, FeaturebaseWorkspace]) -> None:
     app, url, _ = fresh
     errors: list[str] = []
+    # One shared client (thread-safe) with a big pool: 16 concurrent keep-alive connections.
+    client = _client(url, limits=httpx.Limits(max_connections=32, max_keepalive_connections=32))
 
     def worker(i: int) -> None:
-        with _client(url) as c:
-            for j in range(10):
-                r = c.get(f"/v2/tickets/{(i * 10 + j) % 120 + 1}")
-                if r.status_code != 200 or r.json()["ticketNumber"] != (i * 10 + j) % 120 + 1:
-                    errors.append(r.text[:100])
-            c.get("/v2/tickets", params={"limit": 5})
-            c.get("/nope")
-            c.get("/_sandbox/requests")  # control calls are not counted
+        for j in range(10):
+            r = client.get(f"/v2/tickets/{(i * 10 + j) % 120 + 1}")
+            if r.status_code != 200 or r.json()["ticketNumber"] != (i * 10 + j) % 120 + 1:
+                errors.append(r.text[:100])
+        client.get("/v2/tickets", params={"limit": 5})
+        client.get("/nope")
+        client.get("/_sandbox/requests")  # control calls are not counted
 
     threads = [threading.Thread(target=worker, args=(i,)) for i in range(16)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
+    client.close()
     assert not errors
     assert app.request_counts() == {"GET /v2/tickets/{ticketNumber}": 160, "GET /v2/tickets": 16, "UNMATCHED": 16}
     assert app.status_counts() == {200: 176, 404: 16}
@@ -333,8 +335,9 @@ def test_mutations_bump_updated_at_and_order(fresh: tuple[FeaturebaseApp, str, F
     before = ws.truth()
     changed = ws.mutate_tickets(n=6, seed=1)
     added = ws.add_tickets(2)
-    ws.add_parts(changed[0], n=3)
+    new_ids = ws.add_parts(changed[0], n=3)
     now = ws.truth()["now"]
+    assert len(new_ids) == len(set(new_ids)) == 3
     assert ws.delete_ticket(changed[-1])
     after = ws.truth()
     assert now > before["now"]
@@ -345,7 +348,9 @@ def test_mutations_bump_updated_at_and_order(fresh: tuple[FeaturebaseApp, str, F
     touched = set(changed[:-1]) | set(added)
     assert {t["ticketNumber"] for t in top[: len(touched)]} == touched
     assert top[0]["ticketNumber"] == changed[0] and top[0]["updatedAt"] == now
-    assert detail["conversationParts"][-1]["createdAt"] == now
+    tail = detail["conversationParts"][-3:]
+    assert [p["id"] for p in tail] == new_ids and tail[-1]["createdAt"] == now
+    assert tail[0]["createdAt"] < tail[1]["createdAt"] < tail[2]["createdAt"]  # strictly ordered, 1 ms apart
     by_number = {t["ticketNumber"]: t for t in after["tickets"].values()}
     for n in changed[:-1]:
         old = next(t for t in before["tickets"].values() if t["ticketNumber"] == n)
