@@ -16,8 +16,9 @@ from rich.table import Table
 from pipelines.warehouse import published_path, resolve_warehouse
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Product feedback and support data -> DuckDB.")
-console = Console()
-err_console = Console(stderr=True)
+# pipes and CI logs get 120 columns rather than Rich's 80, so table names are not cut
+console = Console(width=None if sys.stdout.isatty() else 120)
+err_console = Console(stderr=True, width=None if sys.stderr.isatty() else 200)
 
 WarehouseOpt = Annotated[
     Path | None,
@@ -67,22 +68,24 @@ class RunProgress:
 
 
 def _print_summary(summary: Any) -> None:
-    table = Table(title="Loads", show_lines=False)
-    for column in ("account", "status", "rows", "quarantined", "requests", "seconds"):
-        table.add_column(column, justify="right" if column not in ("account", "status", "rows") else "left")
+    table = Table(title="Loads")
+    for column in ("account", "table", "rows", "requests", "quarantined", "seconds"):
+        table.add_column(column, justify="left" if column in ("account", "table") else "right")
     for load in summary.loads:
-        rows = ", ".join(f"{t} {n:,}" for t, n in load.rows.items()) or "-"
-        status = "[green]ok[/]" if load.ok else "[red]failed[/]"
+        status = "" if load.ok else " [red](failed)[/]"
         if load.recovered_packages:
             status += f" (+{load.recovered_packages} recovered)"
-        table.add_row(
-            load.label,
-            status,
-            rows,
-            f"{load.quarantined:,}",
-            f"{load.requests.get('requests', 0):,}",
-            f"{load.duration_s:.1f}",
-        )
+        per_account = [f"{load.requests.get('requests', 0):,}", f"{load.quarantined:,}", f"{load.duration_s:.1f}"]
+        rows = list(load.rows.items()) or [("-", 0)]
+        for index, (name, count) in enumerate(rows):
+            first = index == 0
+            table.add_row(
+                load.label + status if first else "",
+                name,
+                f"{count:,}",
+                *(per_account if first else ["", "", ""]),
+                end_section=index == len(rows) - 1,
+            )
     console.print(table)
     if summary.quarantined:
         console.print(

@@ -25,7 +25,7 @@
         schema=relation.schema,
         identifier=relation.identifier,
     ) is none -%}
-        (select null as _fw_missing_source where false)
+        (select null as _fw_missing_source where false) as missing_source
     {%- else -%}
         {{ relation }}
     {%- endif -%}
