@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 import threading
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -26,6 +27,12 @@ WarehouseOpt = Annotated[
         "--warehouse", "-w", help="DuckDB warehouse file (default: $FEEDBACK_WAREHOUSE or data/warehouse.duckdb)"
     ),
 ]
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    if value is None:
+        return None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 class RunProgress:
@@ -67,20 +74,50 @@ class RunProgress:
             console.print(f"{label}: {shown}{extra}", highlight=False)
 
 
+def _aggregate_loads(loads: list[Any]) -> dict[str, dict[str, Any]]:
+    """Loads of the same account (the demo makes one per simulated day) summed into one entry per account."""
+    merged: dict[str, dict[str, Any]] = {}
+    for load in loads:
+        entry = merged.setdefault(
+            load.label, {"rows": {}, "requests": 0, "quarantined": 0, "seconds": 0.0, "ok": True, "recovered": 0}
+        )
+        for table_name, count in load.rows.items():
+            entry["rows"][table_name] = entry["rows"].get(table_name, 0) + count
+        entry["requests"] += load.requests.get("requests", 0)
+        entry["quarantined"] += load.quarantined
+        entry["seconds"] += load.duration_s
+        entry["ok"] = entry["ok"] and load.ok
+        entry["recovered"] += load.recovered_packages
+    return merged
+
+
 def _print_summary(summary: Any) -> None:
-    table = Table(title="Loads")
+    if summary.runs:
+        runs = Table(title="Runs")
+        for column in ("run", "as of (UTC)", "requests", "rows", "seconds"):
+            runs.add_column(column, justify="left" if column in ("run", "as of (UTC)") else "right")
+        for entry in summary.runs:
+            runs.add_row(
+                entry["run"],
+                entry["as_of"][:19],
+                f"{entry['requests']:,}",
+                f"{entry['rows']:,}",
+                f"{entry['seconds']:.1f}",
+            )
+        console.print(runs)
+    table = Table(title="Loads" if not summary.runs else "Loaded (all runs)")
     for column in ("account", "table", "rows", "requests", "quarantined", "seconds"):
         table.add_column(column, justify="left" if column in ("account", "table") else "right")
-    for load in summary.loads:
-        status = "" if load.ok else " [red](failed)[/]"
-        if load.recovered_packages:
-            status += f" (+{load.recovered_packages} recovered)"
-        per_account = [f"{load.requests.get('requests', 0):,}", f"{load.quarantined:,}", f"{load.duration_s:.1f}"]
-        rows = list(load.rows.items()) or [("-", 0)]
+    for label, entry in _aggregate_loads(summary.loads).items():
+        status = "" if entry["ok"] else " [red](failed)[/]"
+        if entry["recovered"]:
+            status += f" (+{entry['recovered']} recovered)"
+        per_account = [f"{entry['requests']:,}", f"{entry['quarantined']:,}", f"{entry['seconds']:.1f}"]
+        rows = sorted(entry["rows"].items()) or [("-", 0)]
         for index, (name, count) in enumerate(rows):
             first = index == 0
             table.add_row(
-                load.label + status if first else "",
+                label + status if first else "",
                 name,
                 f"{count:,}",
                 *(per_account if first else ["", "", ""]),
@@ -115,7 +152,10 @@ def demo(
     from pipelines.demo import DEMO_WAREHOUSE, run_demo
 
     path = resolve_warehouse(warehouse or DEMO_WAREHOUSE)
-    console.print(f"Demo: sandbox Featurebase with {tickets} tickets -> {path}", highlight=False)
+    console.print(
+        f"Demo: sandbox Featurebase ({tickets} tickets, feedback boards), a backfill then 13 daily runs -> {path}",
+        highlight=False,
+    )
     with RunProgress() as progress:
         summary = run_demo(path, tickets=tickets, seed=seed, progress=progress)
     _print_summary(summary)
@@ -128,8 +168,18 @@ def run(
     source: Annotated[list[str] | None, typer.Option("--source", "-s", help="vendor to load (repeatable)")] = None,
     warehouse: WarehouseOpt = None,
     full_refresh: Annotated[bool, typer.Option(help="forget incremental cursors and re-read everything")] = False,
-    reconcile: Annotated[bool, typer.Option(help="full scan to catch edits cursors cannot see")] = False,
+    reconcile: Annotated[
+        bool, typer.Option(help="full scans that catch edits cursors cannot see and record deletions")
+    ] = False,
     transform: Annotated[bool, typer.Option(help="run dbt build and publish after loading")] = True,
+    as_of: Annotated[
+        datetime | None,
+        typer.Option(
+            "--as-of",
+            formats=["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d"],
+            help="the run's logical time, stamped on observed vote changes (default now; naive = UTC)",
+        ),
+    ] = None,
 ) -> None:
     """Load every configured account (keys from .dlt/secrets.toml or env), then build and publish the marts."""
     from pipelines.accounts import configured_accounts
@@ -150,7 +200,13 @@ def run(
         raise typer.Exit(2)
     with RunProgress() as progress:
         summary = refresh(
-            accounts, path, full_refresh=full_refresh or reconcile, transform=transform, progress=progress
+            accounts,
+            path,
+            full_refresh=full_refresh,
+            reconcile=reconcile,
+            as_of=_utc(as_of),
+            transform=transform,
+            progress=progress,
         )
     _print_summary(summary)
     if not summary.ok:

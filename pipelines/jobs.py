@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import time
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from pipelines.accounts import Account
+from pipelines.lock import warehouse_lock
 from pipelines.publish import publish
 from pipelines.runner import ProgressCallback, load_accounts
 from pipelines.summary import RunSummary, read_marts
@@ -31,19 +33,33 @@ def refresh(
     warehouse: Path,
     *,
     full_refresh: bool = False,
+    reconcile: bool = False,
+    as_of: datetime | None = None,
     transform: bool = True,
     progress: ProgressCallback | None = None,
     source_options: dict[str, Any] | None = None,
+    lock_wait: float = 0.0,
 ) -> RunSummary:
-    """Load what loads, then transform and publish it even if some account failed (its error is reported)."""
+    """Load what loads, then transform and publish it even if some account failed (its error is reported).
+
+    Holds the warehouse's writer lock throughout; raises `WarehouseBusy` if another run still holds it after
+    `lock_wait` seconds.
+    """
     started = time.monotonic()
     summary = RunSummary()
-    summary.loads = load_accounts(
-        accounts, warehouse, full_refresh=full_refresh, progress=progress, source_options=source_options
-    )
-    if transform and any(load.ok for load in summary.loads):
-        if progress:
-            progress("dbt", "transform", {})
-        transform_and_publish(warehouse, summary)
+    with warehouse_lock(warehouse, lock_wait):
+        summary.loads = load_accounts(
+            accounts,
+            warehouse,
+            full_refresh=full_refresh,
+            reconcile=reconcile,
+            as_of=as_of,
+            progress=progress,
+            source_options=source_options,
+        )
+        if transform and any(load.ok for load in summary.loads):
+            if progress:
+                progress("dbt", "transform", {})
+            transform_and_publish(warehouse, summary)
     summary.duration_s = round(time.monotonic() - started, 3)
     return summary

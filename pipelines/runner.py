@@ -7,6 +7,7 @@ import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,7 @@ import dlt
 from pipelines.accounts import Account
 from pipelines.vendors import get_vendor
 from pipelines.warehouse import pipelines_dir
-from sources.common.errors import SourceError
+from sources.common.errors import ApiError, SourceError
 from sources.common.http import RequestStats
 from sources.common.quarantine import QUARANTINE_TABLE
 
@@ -45,6 +46,7 @@ class LoadResult:
     recovered_packages: int = 0
     duration_s: float = 0.0
     error: str | None = None
+    retryable: bool = False  # the error is transient (429/5xx/unreachable after the client's retries)
 
     @property
     def ok(self) -> bool:
@@ -91,15 +93,29 @@ def _reset_incremental_state(pipeline: dlt.Pipeline, vendor: str) -> None:
             resource_state.pop("incremental", None)
 
 
+def is_transient(error: SourceError | None) -> bool:
+    """Worth another attempt later: rate limited, server errors, unreachable. Never a rejected key (401/402/403),
+    a bad request or a missing resource, and never an unexpected exception (a bug does not fix itself)."""
+    if not isinstance(error, ApiError):
+        return False
+    return error.status is None or error.status == 429 or error.status >= 500
+
+
 def load_account(
     account: Account,
     warehouse: Path,
     *,
     full_refresh: bool = False,
+    reconcile: bool = False,
+    as_of: datetime | None = None,
     progress: ProgressCallback | None = None,
     source_options: dict[str, Any] | None = None,
 ) -> LoadResult:
-    """Extract, normalize and load one account; never raises for source errors (they land in `error`)."""
+    """Extract, normalize and load one account; never raises for source errors (they land in `error`).
+
+    `reconcile` asks the source for full scans that record deletions; `as_of` is the run's logical time
+    (stamped on vote observations), the Prefect flow passes its scheduled time.
+    """
     notify = progress or (lambda *_: None)
     started = time.monotonic()
     result = LoadResult(vendor=account.vendor, account=account.name)
@@ -123,6 +139,8 @@ def load_account(
             base_url=account.base_url,
             account=account.name,
             request_stats=stats,
+            reconcile=reconcile,
+            as_of=(as_of or datetime.now(UTC)).isoformat(),
             **(source_options or {}),
         )
         notify(account.label, "extract", {})
@@ -138,6 +156,7 @@ def load_account(
         own = _source_error(exc)
         message = own.one_line() if own else f"{account.label}: {type(exc).__name__}: {exc}"
         result.error = message.replace(account.api_key, "***") if account.api_key else message
+        result.retryable = is_transient(own)
         if own is None:
             logger.exception("load of %s failed", account.label)
     finally:
@@ -152,10 +171,21 @@ def load_accounts(
     warehouse: Path,
     *,
     full_refresh: bool = False,
+    reconcile: bool = False,
+    as_of: datetime | None = None,
     progress: ProgressCallback | None = None,
     source_options: dict[str, Any] | None = None,
 ) -> list[LoadResult]:
+    as_of = as_of or datetime.now(UTC)  # one logical time for every account of the run
     return [
-        load_account(a, warehouse, full_refresh=full_refresh, progress=progress, source_options=source_options)
+        load_account(
+            a,
+            warehouse,
+            full_refresh=full_refresh,
+            reconcile=reconcile,
+            as_of=as_of,
+            progress=progress,
+            source_options=source_options,
+        )
         for a in accounts
     ]

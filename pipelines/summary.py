@@ -10,12 +10,20 @@ import duckdb
 
 from pipelines.runner import LoadResult
 
-SUMMARY_MARTS = ("fct_tickets", "fct_ticket_events", "fct_csat")
+SUMMARY_MARTS = (
+    "fct_tickets",
+    "fct_ticket_events",
+    "fct_csat",
+    "fct_feedback",
+    "fct_votes",
+    "fct_feedback_comments",
+)
 
 
 @dataclass
 class RunSummary:
     loads: list[LoadResult] = field(default_factory=list)
+    runs: list[dict[str, Any]] = field(default_factory=list)  # one entry per load run when a job makes several
     marts: dict[str, int] = field(default_factory=dict)
     csat_pct: float | None = None
     csat_ratings: int = 0

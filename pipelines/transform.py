@@ -27,6 +27,7 @@ def run_dbt(warehouse: Path, command: str = "build", extra_args: list[str] | Non
     from dbt.cli.main import dbtRunner
 
     started = time.monotonic()
+    build_dir = warehouse.with_name(f".{warehouse.stem}.dbt")
     previous = os.environ.get("FEEDBACK_WAREHOUSE")
     os.environ["FEEDBACK_WAREHOUSE"] = str(warehouse)
     try:
@@ -38,6 +39,11 @@ def run_dbt(warehouse: Path, command: str = "build", extra_args: list[str] | Non
             str(TRANSFORMS_DIR),
             "--profiles-dir",
             str(TRANSFORMS_DIR),
+            # per-warehouse build dirs: two warehouses (or two test processes) never share dbt's partial-parse state
+            "--target-path",
+            str(build_dir / "target"),
+            "--log-path",
+            str(build_dir / "logs"),
             *(extra_args or []),
         ]
         outcome = dbtRunner().invoke(args)

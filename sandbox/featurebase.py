@@ -1,8 +1,12 @@
-"""Featurebase stand-in: a generated support workspace served with the documented v2 tickets contract.
+"""Featurebase stand-in: a generated workspace served with the documented v2 tickets and feedback contracts.
 
 Contract (docs in shared/seeds/001 and 002): Bearer auth selecting the organisation, `Featurebase-Version`
 header, `{object:"list", data, nextCursor}` cursor lists, `{"error": {type, code, message, param, status}}`
 errors, tickets with `conversationParts` (17 part types) only on `GET /v2/tickets/{ticketNumber}`.
+
+Feedback boards (posts, voters, comments, boards) live in `sandbox.featurebase_feedback`, in the same
+workspace; they are generated after the tickets with their own random generator, so ticket data is identical
+with or without them.
 
 Everything is deterministic for a seed: generation uses `random.Random(seed)` and a workspace clock that
 starts at a fixed instant and only moves when a mutation (or `advance`) moves it.
@@ -25,6 +29,7 @@ from typing import Any
 import orjson
 
 from sandbox._ids import from_ms, iso_ms, object_id, to_ms
+from sandbox.featurebase_feedback import FEEDBACK_MUTATIONS, FeedbackStore, register_routes
 from sandbox.server import Request, Response, VendorApp
 
 DEFAULT_NOW = datetime(2026, 11, 1, tzinfo=UTC)
@@ -158,6 +163,7 @@ class FeaturebaseWorkspace:
         self.customers: list[dict[str, Any]] = []
         self.companies: list[dict[str, Any]] = []
         self.bot: dict[str, Any] = {}
+        self.feedback = FeedbackStore(self)
 
     # ---------------------------------------------------------------------------------- helpers
     def _id(self, kind: str) -> str:
@@ -497,6 +503,38 @@ class FeaturebaseWorkspace:
             self._indexes.clear()
             return True
 
+    # ------------------------------------------------------------------------ feedback mutations
+    # DECISION: any change to a post (vote cast or withdrawn, status change, new comment) sets its `updatedAt`
+    # to the workspace clock, so `GET /v2/posts?sortBy=recent` surfaces it. Each call first moves the clock
+    # >= 1 s (like the ticket mutations); `advance` moves it for feedback too. Without `seed` they draw from
+    # the feedback generator, never the tickets' one.
+    def add_votes(self, n: int, seed: int | None = None) -> list[tuple[str, str]]:
+        """Cast `n` new votes on random posts (skewed to popular ones) by users not yet voting on them.
+
+        Returns (post_id, user_id) pairs; each post's upvotes += 1 and updatedAt = clock.
+        """
+        return self.feedback.add_votes(n, seed)
+
+    def remove_votes(self, n: int, seed: int | None = None) -> list[tuple[str, str]]:
+        """Withdraw `n` existing votes (uniformly among all votes); returns (post_id, user_id) pairs."""
+        return self.feedback.remove_votes(n, seed)
+
+    def change_post_status(self, n: int = 1, seed: int | None = None) -> list[str]:
+        """Move `n` random posts to another post status; returns their ids."""
+        return self.feedback.change_post_status(n, seed)
+
+    def add_comments(self, n: int, seed: int | None = None) -> list[str]:
+        """Add `n` comments (createdAt = clock; some replies, some private); returns the comment ids."""
+        return self.feedback.add_comments(n, seed)
+
+    def add_posts(self, n: int, seed: int | None = None) -> list[str]:
+        """Create `n` posts at the clock with no votes and no comments; returns their ids."""
+        return self.feedback.add_posts(n, seed)
+
+    def delete_post(self, post_id: str) -> bool:
+        """Delete a post with its votes and comments (gone everywhere, voters 404); False if unknown."""
+        return self.feedback.delete_post(post_id)
+
     def inject_malformed_tickets(self) -> list[int]:
         """Two broken records served first for sortBy=recent desc: one without "id", one with a bad updatedAt."""
         with self._lock:
@@ -647,6 +685,7 @@ class FeaturebaseWorkspace:
                 "deleted": {d["id"]: {**d, "deleted": True} for d in self._deleted.values()},
                 "malformed": list(self._malformed_info),
                 "unknown_field": self._unknown_field,
+                "feedback": self.feedback.truth(),
             }
 
 
@@ -971,14 +1010,22 @@ def generate_workspace(
     org_id: str = "org_a",
     parts_per_ticket: int = 12,
     now: datetime | None = None,
+    posts: int = 150,
+    users: int = 600,
+    companies: int = 120,
 ) -> FeaturebaseWorkspace:
-    """Deterministic workspace: same arguments, same data (ids come from per-kind counters)."""
+    """Deterministic workspace: same arguments, same data (ids come from per-kind counters).
+
+    Feedback (4 boards, 6 post statuses, `companies`, `users` who vote, `posts` with comments) is generated
+    after the tickets from its own generator: ticket data does not depend on the feedback arguments.
+    """
     ws = FeaturebaseWorkspace(org_id, seed, now or DEFAULT_NOW)
     # Hundreds of thousands of small dicts: cyclic GC passes would cost ~30 % of generation time.
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         ws._generate(tickets, parts_per_ticket)
+        ws.feedback.generate(posts, users, companies)
     finally:
         if was_enabled:
             gc.enable()
@@ -1008,7 +1055,7 @@ def _multi(request: Request, name: str) -> list[str]:
 
 
 class FeaturebaseApp(VendorApp):
-    """The Featurebase v2 tickets API over several organisations, selected by API key."""
+    """The Featurebase v2 tickets and feedback API over several organisations, selected by API key."""
 
     documented_rate_limit = 2000
 
@@ -1030,6 +1077,7 @@ class FeaturebaseApp(VendorApp):
         self.route("GET", "/v2/tickets/custom_fields", "GET /v2/tickets/custom_fields", self.list_custom_fields)
         self.route("GET", "/v2/tickets/custom_fields/{id}", "GET /v2/tickets/custom_fields/{id}", self.get_custom_field)
         self.route("GET", "/v2/tickets/{ticketNumber}", "GET /v2/tickets/{ticketNumber}", self.get_ticket)
+        register_routes(self)
 
     # ----------------------------------------------------------------------------- hooks
     def error_body(self, status: int, code: str, message: str, param: str | None = None) -> Any:
@@ -1109,6 +1157,7 @@ class FeaturebaseApp(VendorApp):
         "delete_ticket",
         "inject_malformed_tickets",
         "add_unknown_field",
+        *FEEDBACK_MUTATIONS,
     )
 
     def mutate(self, payload: dict[str, Any]) -> Any:

@@ -101,3 +101,12 @@ def assert_raw_matches_truth(warehouse: Path, workspace: FeaturebaseWorkspace, a
         )
     )
     assert scores == sorted((c["requestId"], c["score"]) for c in truth["csat"])
+
+
+@pytest.fixture(scope="session")
+def prefect_harness() -> Iterator[None]:
+    """One temporary Prefect API for the whole session (it takes ~25 s to start here)."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield

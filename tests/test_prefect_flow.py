@@ -10,14 +10,6 @@ import pytest
 from tests.conftest import FB_KEY, FeaturebaseSandbox
 
 
-@pytest.fixture(scope="session")
-def prefect_harness():
-    from prefect.testing.utilities import prefect_test_harness
-
-    with prefect_test_harness(server_startup_timeout=120):
-        yield
-
-
 def test_refresh_flow_runs_end_to_end(
     prefect_harness: None, fb_sandbox: FeaturebaseSandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -8,8 +8,12 @@ from typing import Any
 QUARANTINE_TABLE = "quarantine"
 
 
-class QuarantineRecord(dict):
-    """A row for the vendor's quarantine table; a dict subclass so transformers can tell it from real records."""
+class SideRecord(dict):
+    """A row for a side table (quarantine, deletions) yielded by a resource whose transformers must skip it."""
+
+
+class QuarantineRecord(SideRecord):
+    """A row for the vendor's quarantine table."""
 
 
 def quarantine_record(

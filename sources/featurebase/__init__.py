@@ -1,20 +1,29 @@
-"""Featurebase support tickets: tickets, their conversation parts (messages, notes, CSAT), statuses, categories."""
+"""Featurebase: support tickets with their conversation parts, and feedback posts with voters and comments."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 import dlt
 from dlt.sources import DltResource
 
 from sources.common.http import RequestStats
-from sources.common.quarantine import QUARANTINE_TABLE, QuarantineRecord
+from sources.common.quarantine import QUARANTINE_TABLE, QuarantineRecord, SideRecord, parse_timestamp
 from sources.featurebase import helpers, settings
 
 _QUARANTINE_HINTS = dlt.mark.make_hints(
     table_name=QUARANTINE_TABLE, write_disposition="append", primary_key=[], merge_key=[]
 )
+_DELETIONS_HINTS = dlt.mark.make_hints(
+    table_name="deletions", write_disposition="merge", primary_key=["source_account", "entity", "id"]
+)
+_VOTERS_HINTS = dlt.mark.make_hints(
+    table_name="voters", write_disposition="merge", primary_key=["source_account", "id"]
+)
+_FULL_SCAN_FROM = datetime(1970, 1, 1, tzinfo=UTC)
+_FULL_SCAN_TO = datetime(2999, 1, 1, tzinfo=UTC)
 
 
 def _route(rows: Sequence[dict[str, Any]]) -> Iterator[Any]:
@@ -27,6 +36,44 @@ def _route(rows: Sequence[dict[str, Any]]) -> Iterator[Any]:
         yield good
 
 
+def _good(page: Any) -> list[dict[str, Any]]:
+    """The parent's real records: transformers also receive its side rows (quarantine, deletions)."""
+    page = page if isinstance(page, list) else [page]
+    return [row for row in page if isinstance(row, dict) and not isinstance(row, SideRecord)]
+
+
+def _cursor(field: str, reconcile: bool) -> dlt.sources.incremental[Any]:
+    """Newest-first cursor with early stop; in a reconcile run a bounded range, which makes dlt read everything
+    and leave the stored cursor untouched (dlt discards state for ranges with an end_value)."""
+    if reconcile:
+        return dlt.sources.incremental(
+            field,
+            initial_value=_FULL_SCAN_FROM,
+            end_value=_FULL_SCAN_TO,
+            row_order="desc",
+            on_cursor_value_missing="include",
+        )
+    return dlt.sources.incremental(field, row_order="desc", on_cursor_value_missing="include")
+
+
+def _seen(kind: str) -> dict[str, str]:
+    """Signatures of the records loaded so far (id -> what changes when the record changes), in dlt source state.
+
+    They decide which detail calls a run needs (only changed parents) and, in a reconcile, which records are
+    gone: anything remembered that a full scan no longer lists.
+    """
+    return dlt.current.source_state().setdefault("seen", {}).setdefault(kind, {})
+
+
+def _deletions(kind: str, entity: str, listed: set[str], account: str, as_of: datetime) -> Iterator[Any]:
+    seen = _seen(kind)
+    for record_id in sorted(set(seen) - listed):
+        seen.pop(record_id)
+        yield dlt.mark.with_hints(
+            helpers.deletion(account, entity, record_id, as_of), _DELETIONS_HINTS, create_table_variant=True
+        )
+
+
 @dlt.source(name="featurebase", max_table_nesting=0)
 def featurebase_source(
     api_key: str = dlt.secrets.value,
@@ -35,43 +82,46 @@ def featurebase_source(
     page_size: int = settings.PAGE_SIZE,
     detail_concurrency: int = settings.DETAIL_CONCURRENCY,
     rate_limit_per_minute: int = settings.RATE_LIMIT_PER_MINUTE,
+    reconcile: bool = False,
+    as_of: str | None = None,
     request_stats: Any = None,
 ) -> Sequence[DltResource]:
-    """Featurebase support data for one organisation (one API key = one `account`).
+    """Featurebase support and feedback data for one organisation (one API key = one `account`).
 
     Args:
         api_key: the organisation's API key (secret; never logged or stored).
         base_url: API root; the production URL by default, the sandbox in tests and the demo.
         account: the configured account name, written to every row as `source_account` and part of every key.
         page_size: list page size (`limit`, 1-100).
-        detail_concurrency: parallel `GET /v2/tickets/{ticketNumber}` calls for conversation parts.
+        detail_concurrency: parallel detail calls (ticket conversation parts, post voters).
         rate_limit_per_minute: client-side ceiling matching the vendor's documented limit.
+        reconcile: full scans instead of incremental reads; records no longer listed become `deletions` rows.
+        as_of: the run's logical time (ISO 8601), stamped on vote observations and deletions; default now.
         request_stats: a `RequestStats` to count requests into (the run summary reads it).
 
-    Nested objects and arrays (author, status, customFields, csat payloads, ...) land as JSON columns and are
-    unnested in dbt staging, so every part type keeps its own payload and new fields never explode the schema.
+    Nested objects and arrays (author, status, customFields, csat payloads, voter companies) land as JSON
+    columns and are unnested in dbt staging, so every record type keeps its payload and new fields never
+    explode the schema.
     """
     stats = request_stats if isinstance(request_stats, RequestStats) else RequestStats()
     client = helpers.make_client(api_key, base_url, account, stats, rate_limit_per_minute)
+    observed_at = parse_timestamp(as_of) if as_of else datetime.now(UTC)
 
-    @dlt.resource(
-        name="tickets",
-        primary_key=("source_account", "id"),
-        write_disposition="merge",
-    )
-    def tickets(
-        updated_at: dlt.sources.incremental[Any] = dlt.sources.incremental(
-            "updatedAt", row_order="desc", on_cursor_value_missing="include"
-        ),
-    ) -> Iterator[Any]:
+    @dlt.resource(name="tickets", primary_key=("source_account", "id"), write_disposition="merge")
+    def tickets(updated_at: dlt.sources.incremental[Any] = _cursor("updatedAt", reconcile)) -> Iterator[Any]:
         """One row per ticket, newest change first (`sortBy=recent&sortOrder=desc`).
 
         Incremental on `updatedAt`: dlt stops paging at the first ticket older than the last run's maximum, so
         an hourly run reads one page when little changed. Merged on (source_account, id).
         """
         params = {"sortBy": "recent", "sortOrder": "desc", "limit": page_size}
+        listed: set[str] = set()
         for page in helpers.iter_pages(client, settings.TICKETS_PATH, params, settings.TICKETS_ENDPOINT):
-            yield from _route([helpers.check_ticket(r, account, settings.TICKETS_ENDPOINT) for r in page])
+            rows = [helpers.check_ticket(r, account, settings.TICKETS_ENDPOINT) for r in page]
+            listed.update(row["id"] for row in _good(rows))
+            yield from _route(rows)
+        if reconcile:
+            yield from _deletions("tickets", "ticket", listed, account, observed_at)
 
     @dlt.transformer(
         name="ticket_conversation_parts",
@@ -85,14 +135,73 @@ def featurebase_source(
         The detail endpoint is the only place parts exist; calls run concurrently within the rate limit.
         Merged on (source_account, ticket_id, id).
         """
-        if isinstance(page, QuarantineRecord):
-            return
-        page = page if isinstance(page, list) else [page]
-        tickets_in_page = [t for t in page if not isinstance(t, QuarantineRecord)]
-        for rows in client.map_concurrent(
-            lambda ticket: helpers.ticket_parts(client, ticket, account), tickets_in_page, detail_concurrency
-        ):
+        seen = _seen("tickets")
+        changed = [t for t in _good(page) if seen.get(t["id"]) != helpers.signature(t["updatedAt"])]
+        fetch = lambda ticket: helpers.ticket_parts(client, ticket, account)  # noqa: E731
+        for ticket, rows in zip(changed, client.map_concurrent(fetch, changed, detail_concurrency), strict=True):
             yield from _route(rows)
+            seen[ticket["id"]] = helpers.signature(ticket["updatedAt"])
+
+    @dlt.resource(name="posts", primary_key=("source_account", "id"), write_disposition="merge")
+    def posts(updated_at: dlt.sources.incremental[Any] = _cursor("updatedAt", reconcile)) -> Iterator[Any]:
+        """One row per feedback post, most recently updated first (`sortBy=recent`), early stop like tickets.
+
+        Merged on (source_account, id); a reconcile run lists every post and records the missing as deleted.
+        """
+        params = {"sortBy": "recent", "sortOrder": "desc", "limit": page_size}
+        listed: set[str] = set()
+        for page in helpers.iter_pages(client, settings.POSTS_PATH, params, settings.POSTS_ENDPOINT):
+            rows = [helpers.check_post(r, account) for r in page]
+            listed.update(row["id"] for row in _good(rows))
+            yield from _route(rows)
+        if reconcile:
+            yield from _deletions("posts", "post", listed, account, observed_at)
+
+    @dlt.transformer(
+        name="post_observations",
+        data_from=posts,
+        primary_key=("source_account", "post_id", "observed_at"),
+        write_disposition="merge",
+    )
+    def post_observations(page: Any) -> Iterator[Any]:
+        """One row per post whose upvotes or updatedAt changed since the last run, with its full voter set.
+
+        No vendor API gives vote timestamps, so vote history is observed: dbt turns the difference between a
+        post's consecutive observations into vote events. Voters (with their companies' monthly spend) are
+        merged into `voters` on (source_account, id). Re-running at the same `as_of` overwrites, never adds.
+        """
+        seen = _seen("posts")
+
+        def sig(post: dict[str, Any]) -> str:
+            return helpers.signature(post.get("upvotes"), post["updatedAt"])
+
+        changed = [p for p in _good(page) if seen.get(p["id"]) != sig(p)]
+        fetch = lambda post: helpers.post_voters(client, post, account, page_size)  # noqa: E731
+        for post, voters in zip(changed, client.map_concurrent(fetch, changed, detail_concurrency), strict=True):
+            if voters is None:  # deleted between the list call and the voters call: the reconcile records it
+                continue
+            if voters:
+                yield dlt.mark.with_hints(voters, _VOTERS_HINTS, create_table_variant=True)
+            yield helpers.observation(post, voters, account, observed_at)
+            seen[post["id"]] = sig(post)
+
+    @dlt.resource(name="comments", primary_key=("source_account", "id"), write_disposition="merge")
+    def comments(created_at: dlt.sources.incremental[Any] = _cursor("createdAt", reconcile)) -> Iterator[Any]:
+        """One row per comment in the organisation, newest first (`sortBy=new`), early stop on createdAt.
+
+        Edits to old comments are caught by the reconcile run, which re-reads all and records deletions.
+        """
+        seen = _seen("comments")
+        listed: set[str] = set()
+        params = {"sortBy": "new", "limit": page_size}
+        for page in helpers.iter_pages(client, settings.COMMENTS_PATH, params, settings.COMMENTS_ENDPOINT):
+            rows = [helpers.check_comment(r, account) for r in page]
+            for row in _good(rows):
+                listed.add(row["id"])
+                seen[row["id"]] = ""
+            yield from _route(rows)
+        if reconcile:
+            yield from _deletions("comments", "comment", listed, account, observed_at)
 
     def _lookup(name: str, path: str) -> DltResource:
         def fetch() -> Iterator[list[dict[str, Any]]]:
@@ -107,4 +216,8 @@ def featurebase_source(
         _lookup("ticket_statuses", settings.TICKET_STATUSES_PATH),
         _lookup("ticket_categories", settings.TICKET_CATEGORIES_PATH),
         _lookup("ticket_custom_fields", settings.TICKET_CUSTOM_FIELDS_PATH),
+        posts,
+        post_observations,
+        comments,
+        _lookup("boards", settings.BOARDS_PATH),
     )

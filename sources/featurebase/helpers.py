@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
 from typing import Any
 
 from sources.common.http import NotFoundError, RequestStats, VendorClient
-from sources.common.quarantine import QuarantineRecord, parse_timestamp, quarantine_record
+from sources.common.quarantine import QuarantineRecord, SideRecord, parse_timestamp, quarantine_record
 from sources.featurebase import settings
 
 
@@ -59,24 +60,30 @@ def _shape(record: dict[str, Any], account: str, timestamps: tuple[str, ...]) ->
     return shaped
 
 
-def check_ticket(record: Any, account: str, endpoint: str) -> dict[str, Any] | QuarantineRecord:
-    """A loadable ticket, or a quarantine row saying why it is not (no id, no number, bad timestamp)."""
-    if not isinstance(record, dict):
-        reason = f"ticket is not an object ({type(record).__name__})"
-        return quarantine_record(
-            vendor=settings.VENDOR, account=account, endpoint=endpoint, reason=reason, payload=record
-        )
-    record_id = record.get("id")
+def check_record(
+    record: Any,
+    account: str,
+    endpoint: str,
+    *,
+    kind: str,
+    timestamps: tuple[str, ...],
+    cursor: str,
+    integer_fields: tuple[str, ...] = (),
+) -> dict[str, Any] | QuarantineRecord:
+    """A loadable record, or a quarantine row saying why it is not (no id, bad number, bad or missing cursor)."""
+    record_id = record.get("id") if isinstance(record, dict) else None
     reason = None
-    if not record_id:
+    if not isinstance(record, dict):
+        reason = f"{kind} is not an object ({type(record).__name__})"
+    elif not record_id:
         reason = "missing id"
-    elif not isinstance(record.get("ticketNumber"), int):
-        reason = "missing or non-integer ticketNumber"
+    elif any(not isinstance(record.get(field), int) for field in integer_fields):
+        reason = f"missing or non-integer {', '.join(integer_fields)}"
     else:
         try:
-            shaped = _shape(record, account, settings.TICKET_TIMESTAMPS)
-            if shaped.get("updatedAt") is None:
-                reason = "missing updatedAt"
+            shaped = _shape(record, account, timestamps)
+            if shaped.get(cursor) is None:
+                reason = f"missing {cursor}"
         except ValueError as exc:
             reason = f"bad timestamp: {exc}"
     if reason:
@@ -89,6 +96,78 @@ def check_ticket(record: Any, account: str, endpoint: str) -> dict[str, Any] | Q
             record_id=str(record_id) if record_id else None,
         )
     return shaped
+
+
+def check_ticket(record: Any, account: str, endpoint: str) -> dict[str, Any] | QuarantineRecord:
+    return check_record(
+        record,
+        account,
+        endpoint,
+        kind="ticket",
+        timestamps=settings.TICKET_TIMESTAMPS,
+        cursor="updatedAt",
+        integer_fields=("ticketNumber",),
+    )
+
+
+def check_post(record: Any, account: str) -> dict[str, Any] | QuarantineRecord:
+    return check_record(
+        record, account, settings.POSTS_ENDPOINT, kind="post", timestamps=settings.POST_TIMESTAMPS, cursor="updatedAt"
+    )
+
+
+def check_comment(record: Any, account: str) -> dict[str, Any] | QuarantineRecord:
+    return check_record(
+        record,
+        account,
+        settings.COMMENTS_ENDPOINT,
+        kind="comment",
+        timestamps=settings.COMMENT_TIMESTAMPS,
+        cursor="createdAt",
+    )
+
+
+def signature(*values: Any) -> str:
+    """What we remember of a record between runs to tell whether it changed (compact: state is stored per run)."""
+    return "|".join("" if v is None else (v.isoformat() if isinstance(v, datetime) else str(v)) for v in values)
+
+
+def post_voters(
+    client: VendorClient, post: dict[str, Any], account: str, page_size: int
+) -> list[dict[str, Any]] | None:
+    """Every voter of a post (all pages), tagged with the account; [] without a call when it has no upvotes,
+    None when the post vanished between the list and this call."""
+    if not post.get("upvotes"):
+        return []
+    voters: list[dict[str, Any]] = []
+    path = settings.POST_VOTERS_PATH.format(post_id=post["id"])
+    try:
+        for page in iter_pages(client, path, {"limit": page_size}, settings.POST_VOTERS_ENDPOINT):
+            voters.extend(_shape(v, account, ()) for v in page if isinstance(v, dict) and v.get("id"))
+    except NotFoundError:
+        return None
+    return voters
+
+
+def observation(post: dict[str, Any], voters: list[dict[str, Any]], account: str, as_of: datetime) -> dict[str, Any]:
+    """One observed state of a post: upvotes, status and the full voter set, stamped with the run's time."""
+    status = post.get("status") or {}
+    return {
+        "source_account": account,
+        "post_id": post["id"],
+        "observed_at": as_of,
+        "upvotes": post.get("upvotes"),
+        "status_id": status.get("id"),
+        "status_name": status.get("name"),
+        "status_type": status.get("type"),
+        "post_updated_at": post.get("updatedAt"),
+        "voter_ids": sorted(str(v["id"]) for v in voters),
+        "voters_fetched": True,
+    }
+
+
+def deletion(account: str, entity: str, record_id: str, as_of: datetime) -> SideRecord:
+    return SideRecord(source_account=account, entity=entity, id=record_id, deleted_at=as_of)
 
 
 def ticket_parts(client: VendorClient, ticket: dict[str, Any], account: str) -> list[dict[str, Any] | QuarantineRecord]:

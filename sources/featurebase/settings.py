@@ -21,3 +21,15 @@ TICKET_DETAIL_ENDPOINT = "GET /v2/tickets/{ticketNumber}"
 
 TICKET_TIMESTAMPS = ("createdAt", "updatedAt", "snoozedUntil")
 PART_TIMESTAMPS = ("createdAt", "updatedAt", "snoozedUntil", "occurredAt")
+
+POSTS_PATH = "/v2/posts"
+POST_VOTERS_PATH = "/v2/posts/{post_id}/voters"
+COMMENTS_PATH = "/v2/comments"
+BOARDS_PATH = "/v2/boards"
+
+POSTS_ENDPOINT = "GET /v2/posts"
+POST_VOTERS_ENDPOINT = "GET /v2/posts/{id}/voters"
+COMMENTS_ENDPOINT = "GET /v2/comments"
+
+POST_TIMESTAMPS = ("createdAt", "updatedAt")
+COMMENT_TIMESTAMPS = ("createdAt", "updatedAt")

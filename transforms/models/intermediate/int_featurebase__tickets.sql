@@ -18,9 +18,22 @@ ticket_categories as (
 
 ),
 
+deletions as (
+
+    select * from {{ ref('stg_featurebase__deletions') }}
+
+),
+
 featurebase_ticket_status_categories as (
 
     select * from {{ ref('featurebase_ticket_status_categories') }}
+
+),
+
+ticket_deletions as (
+
+    select * from deletions
+    where entity = 'ticket'
 
 ),
 
@@ -48,10 +61,11 @@ tickets_with_current_status_and_category as (
         tickets.company_id,
         tickets.ticket_url,
         tickets.is_open,
-        tickets.is_deleted,
+        -- soft deletes come from the deletions table, or from a _deleted_at column on the ticket itself
+        tickets.is_deleted or ticket_deletions.deleted_id is not null as is_deleted,
         tickets.created_at,
         tickets.updated_at,
-        tickets.deleted_at
+        coalesce(tickets.deleted_at, ticket_deletions.deleted_at) as deleted_at
     from tickets
     left join ticket_statuses
         on tickets.source_account = ticket_statuses.source_account
@@ -59,6 +73,9 @@ tickets_with_current_status_and_category as (
     left join ticket_categories
         on tickets.source_account = ticket_categories.source_account
         and tickets.category_id = ticket_categories.category_id
+    left join ticket_deletions
+        on tickets.source_account = ticket_deletions.source_account
+        and tickets.ticket_id = ticket_deletions.deleted_id
 
 ),
 

@@ -1,0 +1,44 @@
+with
+
+feedback as (
+
+    select * from {{ ref('int_feedback_unioned') }}
+
+),
+
+final as (
+
+    select
+        feedback_key,
+        source_system,
+        source_account,
+        feedback_id,
+        board_id,
+        board_name,
+        category,
+        title,
+        url,
+        author_id,
+        author_email,
+        author_name,
+        status_id,
+        status_name,
+        status_type,
+        status_stage,
+        vote_count,
+        comment_count,
+        unique_voters,
+        unique_voting_companies,
+        voter_mrr,
+        voters_observed_at,
+        created_at,
+        updated_at,
+        stage_entered_at,
+        merged_into_key,
+        is_deleted,
+        deleted_at
+    from feedback
+
+)
+
+select * from final

@@ -1,0 +1,37 @@
+with
+
+feedback_comments as (
+
+    select * from {{ ref('int_feedback_comments_unioned') }}
+
+),
+
+final as (
+
+    select
+        comment_key,
+        feedback_key,
+        parent_comment_key,
+        source_system,
+        source_account,
+        comment_id,
+        feedback_id,
+        parent_comment_id,
+        author_id,
+        author_name,
+        author_email,
+        author_type,
+        content,
+        upvotes,
+        downvotes,
+        is_private,
+        is_reply,
+        created_at,
+        updated_at,
+        is_deleted,
+        deleted_at
+    from feedback_comments
+
+)
+
+select * from final
