@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 UV_VERSION := $(shell grep -E '^uv==' constraints.txt | cut -d= -f3)
 
-.PHONY: install demo test lint bench dashboard clean
+.PHONY: install chromium demo test lint bench dashboard clean
 
 install: $(STAMP)
 
@@ -21,7 +21,11 @@ $(STAMP): pyproject.toml constraints.txt
 demo: install
 	$(BIN)/feedback-warehouse demo
 
-test: install
+# the dashboard browser test drives Debian's chromium through Playwright (it never downloads a browser)
+chromium:
+	@test -x /usr/bin/chromium || { apt-get update -qq && apt-get install -y -qq chromium; }
+
+test: install chromium
 	$(BIN)/python -m pytest
 
 lint: install

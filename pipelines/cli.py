@@ -1,10 +1,12 @@
-"""`feedback-warehouse`: demo, run, transform, sandbox, status, check."""
+"""`feedback-warehouse`: demo, run, transform, sandbox, status, check, schedule."""
 
 from __future__ import annotations
 
 import sys
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -27,6 +29,28 @@ WarehouseOpt = Annotated[
         "--warehouse", "-w", help="DuckDB warehouse file (default: $FEEDBACK_WAREHOUSE or data/warehouse.duckdb)"
     ),
 ]
+
+
+WaitOpt = Annotated[
+    float,
+    typer.Option("--wait", help="seconds to wait for another run writing the same warehouse (default: exit 3 at once)"),
+]
+
+
+@contextmanager
+def _writer(path: Path, wait: float) -> Iterator[None]:
+    """The warehouse's writer lock for this command; a busy warehouse is one clear line and exit code 3."""
+    from pipelines.lock import BUSY_EXIT_CODE, WarehouseBusy, warehouse_lock
+
+    def waiting(busy: WarehouseBusy) -> None:
+        err_console.print(f"waiting up to {wait:.0f}s: {busy}", highlight=False, soft_wrap=True)
+
+    try:
+        with warehouse_lock(path, wait, on_wait=waiting):
+            yield
+    except WarehouseBusy as busy:
+        err_console.print(f"error: {busy}", highlight=False, soft_wrap=True)
+        raise typer.Exit(BUSY_EXIT_CODE) from None
 
 
 def _utc(value: datetime | None) -> datetime | None:
@@ -135,6 +159,10 @@ def _print_summary(summary: Any) -> None:
         console.print(f"CSAT: {csat}", highlight=False)
     if summary.published:
         console.print(f"Published: {summary.published}", highlight=False)
+        from pipelines.reporting import headline_lines, headline_metrics
+
+        for line in headline_lines(headline_metrics(Path(summary.published))):
+            console.print(line, highlight=False)
     for load in summary.failed_loads:
         err_console.print(f"error: {load.error}", highlight=False, soft_wrap=True)
     if summary.transform_error:
@@ -147,6 +175,7 @@ def demo(
     warehouse: WarehouseOpt = None,
     tickets: Annotated[int, typer.Option(help="tickets in the generated sandbox workspace")] = 500,
     seed: Annotated[int, typer.Option(help="seed of the generated workspace")] = 7,
+    wait: WaitOpt = 0.0,
 ) -> None:
     """Sandbox APIs on localhost -> DuckDB -> marts -> analytics.duckdb -> summary. Needs no API keys."""
     from pipelines.demo import DEMO_WAREHOUSE, run_demo
@@ -156,11 +185,15 @@ def demo(
         f"Demo: sandbox Featurebase ({tickets} tickets, feedback boards), a backfill then 13 daily runs -> {path}",
         highlight=False,
     )
-    with RunProgress() as progress:
+    with _writer(path, wait), RunProgress() as progress:
         summary = run_demo(path, tickets=tickets, seed=seed, progress=progress)
     _print_summary(summary)
     if not summary.ok:
         raise typer.Exit(1)
+    console.print(
+        f"Dashboards: feedback-warehouse dashboard --warehouse {path}  (then open http://127.0.0.1:8501)",
+        highlight=False,
+    )
 
 
 @app.command()
@@ -180,6 +213,7 @@ def run(
             help="the run's logical time, stamped on observed vote changes (default now; naive = UTC)",
         ),
     ] = None,
+    wait: WaitOpt = 0.0,
 ) -> None:
     """Load every configured account (keys from .dlt/secrets.toml or env), then build and publish the marts."""
     from pipelines.accounts import configured_accounts
@@ -198,7 +232,7 @@ def run(
             highlight=False,
         )
         raise typer.Exit(2)
-    with RunProgress() as progress:
+    with _writer(path, wait), RunProgress() as progress:
         summary = refresh(
             accounts,
             path,
@@ -214,7 +248,7 @@ def run(
 
 
 @app.command("transform")
-def transform_command(warehouse: WarehouseOpt = None) -> None:
+def transform_command(warehouse: WarehouseOpt = None, wait: WaitOpt = 0.0) -> None:
     """dbt build (models, seeds, data and unit tests) then publish analytics.duckdb."""
     from pipelines.jobs import transform_and_publish
     from pipelines.summary import RunSummary
@@ -224,7 +258,8 @@ def transform_command(warehouse: WarehouseOpt = None) -> None:
         err_console.print(f"error: no warehouse at {path}; run `feedback-warehouse run` first", highlight=False)
         raise typer.Exit(2)
     started = time.monotonic()
-    summary = transform_and_publish(path, RunSummary())
+    with _writer(path, wait):
+        summary = transform_and_publish(path, RunSummary())
     summary.duration_s = round(time.monotonic() - started, 3)
     _print_summary(summary)
     if not summary.ok:
@@ -316,6 +351,86 @@ def check(source: Annotated[list[str] | None, typer.Option("--source", "-s")] = 
             err_console.print(f"error: {exc.one_line()}", highlight=False, soft_wrap=True)
     if failed:
         raise typer.Exit(1)
+
+
+@app.command()
+def schedule(
+    host: Annotated[str, typer.Option(help="address the local Prefect server listens on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="port of the local Prefect server (0 = any free port)")] = 4200,
+    timezone: Annotated[
+        str, typer.Option(envvar="FEEDBACK_WAREHOUSE_TIMEZONE", help="timezone of the cron schedules")
+    ] = "UTC",
+    api_url: Annotated[
+        str | None, typer.Option(help="use this running Prefect API (…/api) instead of starting a server")
+    ] = None,
+) -> None:
+    """Local scheduling in one command: a Prefect server plus the hourly refresh and nightly reconcile, until Ctrl-C."""
+    import signal
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    from prefect.settings import PREFECT_HOME
+
+    from pipelines.flows import DEPLOYMENTS, serve_schedules, start_prefect_server, stop_process
+
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        err_console.print(f"error: unknown timezone {timezone!r} (use an IANA name such as Europe/Paris)")
+        raise typer.Exit(2) from None
+    server = None
+    if api_url is None:
+        log_path = Path(PREFECT_HOME.value()) / "feedback-warehouse-server.log"
+        console.print(f"Starting a Prefect server on {host}:{port or 'a free port'} (log: {log_path}) ...")
+        try:
+            server, api_url = start_prefect_server(host, port, log_path)
+        except RuntimeError as exc:
+            err_console.print(f"error: {exc}", highlight=False, soft_wrap=True)
+            raise typer.Exit(1) from None
+    api_url = api_url.rstrip("/")
+    console.print(f"Prefect UI: {api_url.removesuffix('/api')}", highlight=False)
+    console.print(f"Prefect API: {api_url}", highlight=False)
+    for spec in DEPLOYMENTS:
+        console.print(f"Serving {spec.flow_name}/{spec.name}: cron {spec.cron!r} ({timezone})", highlight=False)
+    console.print("Flow runs start here, with this shell's environment and keys. Ctrl-C stops.", highlight=False)
+    # SIGTERM (a service manager, `kill`) stops as cleanly as Ctrl-C, taking the server down with us
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    try:
+        serve_schedules(api_url, timezone)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        if server is not None:
+            stop_process(server)
+    console.print("Stopped.", highlight=False)
+
+
+@app.command()
+def dashboard(
+    warehouse: WarehouseOpt = None,
+    published: Annotated[
+        Path | None, typer.Option(help="published analytics.duckdb to read (default: beside the warehouse)")
+    ] = None,
+    port: Annotated[int, typer.Option(help="port on 127.0.0.1")] = 8501,
+) -> None:
+    """Serve the Streamlit dashboards (support, feedback, data health) on 127.0.0.1, reading analytics.duckdb."""
+    import os
+
+    import dashboards
+
+    target = (published or published_path(resolve_warehouse(warehouse))).expanduser().resolve()
+    app_path = Path(dashboards.__file__).with_name("app.py")
+    url = f"http://127.0.0.1:{port}"
+    console.print(f"Dashboards on {url} (reading {target}; Ctrl-C to stop)", highlight=False)
+    if not target.exists():
+        console.print("Nothing published there yet: the pages explain what to run.", highlight=False)
+    command = [
+        sys.executable, "-m", "streamlit", "run", str(app_path),
+        "--server.address", "127.0.0.1", "--server.port", str(port), "--server.headless", "true",
+        "--browser.gatherUsageStats", "false",
+    ]  # fmt: skip
+    sys.stdout.flush()
+    # replaced by Streamlit rather than wrapping it, so Ctrl-C and a service manager's SIGTERM reach the server
+    os.execve(sys.executable, command, {**os.environ, "FEEDBACK_PUBLISHED": str(target)})
 
 
 def main() -> None:  # pragma: no cover - console entry point alias

@@ -399,3 +399,78 @@ def runner_deployments(timezone: str = DEFAULT_TIMEZONE) -> list[Any]:
         )
         for spec in DEPLOYMENTS
     ]
+
+
+# -- local scheduling: `feedback-warehouse schedule` -----------------------------------------------------------
+def _free_port(host: str) -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind((host, 0))
+        return sock.getsockname()[1]
+
+
+def _healthy(api_url: str) -> bool:
+    import httpx
+
+    try:
+        return httpx.get(f"{api_url}/health", timeout=2).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+def start_prefect_server(host: str, port: int, log_path: Path, timeout: float = 180.0) -> tuple[Any, str]:
+    """`prefect server start` as a child process; returns it and its API URL once /api/health answers."""
+    import shutil
+    import subprocess
+    import sys
+    import time
+
+    port = port or _free_port(host)
+    prefect = Path(sys.executable).with_name("prefect")
+    executable = str(prefect) if prefect.exists() else (shutil.which("prefect") or "prefect")
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    log = log_path.open("ab")
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    process = subprocess.Popen(
+        [executable, "server", "start", "--host", host, "--port", str(port)],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env=env,
+    )
+    log.close()
+    api_url = f"http://{host}:{port}/api"
+    deadline = time.monotonic() + timeout
+    while not _healthy(api_url):
+        if process.poll() is not None:
+            raise RuntimeError(f"prefect server exited with code {process.returncode}; see {log_path}")
+        if time.monotonic() > deadline:
+            stop_process(process)
+            raise RuntimeError(f"prefect server did not answer on {api_url} within {timeout:.0f}s; see {log_path}")
+        time.sleep(0.5)
+    return process, api_url
+
+
+def stop_process(process: Any, grace: float = 15.0) -> None:
+    import subprocess
+
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(grace)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def serve_schedules(api_url: str, timezone: str = DEFAULT_TIMEZONE) -> None:
+    """Serve both deployments with their cron schedules against `api_url` until interrupted (Ctrl-C/SIGTERM).
+
+    Flow runs start as child processes in the current directory, with this process's environment (keys).
+    """
+    from prefect import serve
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    os.environ["PREFECT_API_URL"] = api_url  # the flow-run subprocesses report to the same server
+    with temporary_settings(updates={PREFECT_API_URL: api_url}):
+        serve(*runner_deployments(timezone), print_starting_message=False)

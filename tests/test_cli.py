@@ -112,6 +112,7 @@ def test_demo_ends_with_marts_summary_and_a_readable_published_file(tmp_path: Pa
     for mart in ("fct_tickets", "fct_ticket_events", "fct_csat"):
         assert mart in out
     assert "CSAT: " in out and "%" in out
+    assert "backfill" in out and "day 13" in out and "requests" in out  # requests per run
     published = warehouse.with_name("analytics.duckdb")
     con = duckdb.connect(str(published), read_only=True)
     try:
@@ -120,8 +121,18 @@ def test_demo_ends_with_marts_summary_and_a_readable_published_file(tmp_path: Pa
         positive, ratings = con.execute(
             "select count(*) filter (where is_positive), count(score) from fct_csat"
         ).fetchone()
+        days = con.execute("select count(distinct date_day) from mart_feedback_votes_daily").fetchone()[0]
+        net, current, baseline = con.execute(
+            "select (select sum(net_change) from mart_feedback_votes_daily), "
+            "(select sum(vote_count) from fct_feedback where not is_deleted), "
+            "(select sum(delta) from fct_votes where event_kind = 'baseline')"
+        ).fetchone()
+        runs = con.execute("select count(distinct observed_at) from fct_votes").fetchone()[0]
     finally:
         con.close()
-    assert tickets == 500 and events >= 5000 and ratings > 0
+    # a backfill plus 13 daily runs: new tickets arrived, votes were cast and withdrawn on 14 distinct days
+    assert tickets > 500 and events >= 5000 and ratings > 0
+    assert days == 14 and runs == 14
+    assert net == current - baseline and net != 0
     assert f"fct_tickets {tickets:,}" in out
     assert f"CSAT: {100.0 * positive / ratings:.1f}%" in out

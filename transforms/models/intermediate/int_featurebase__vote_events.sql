@@ -46,7 +46,6 @@ observation_changes as (
     select
         *,
         -- both voter sets complete: the change is the set difference, voter by voter
-        is_voters_fetched and is_previous_voters_fetched as is_voter_set_diff,
         case
             when is_voters_fetched and is_previous_voters_fetched
                 then list_filter(
