@@ -11,7 +11,7 @@ from pathlib import Path
 from benchmarks.harness import ROOT, Options, Size, run_all
 from benchmarks.report import render, save
 
-QUICK = {"tickets": 3000, "sizes": "2000,5000,10000", "remote_tickets": 2500}
+QUICK = {"tickets": 2000, "sizes": "1000,2000,4000", "remote_tickets": 2500}
 FULL = {"tickets": 20000, "sizes": "5000,20000,80000", "remote_tickets": 5000}
 
 

@@ -63,7 +63,7 @@ def _top_features(con: duckdb.DuckDBPyConnection, tables: dict[str, set[str]]) -
         where = []
         if "is_deleted" in columns:
             where.append("not coalesce(is_deleted, false)")
-        if table == "fct_feedback" and "status_stage" in columns:
+        if "status_stage" in columns:  # a merged post's votes count on the post it was merged into
             where.append("coalesce(status_stage, '') <> 'merged'")
         clause = f"where {' and '.join(where)}" if where else ""
         rows = con.execute(

@@ -85,11 +85,13 @@ def _source_error(exc: BaseException) -> SourceError | None:
 
 
 def _reset_incremental_state(pipeline: dlt.Pipeline, vendor: str) -> None:
-    """A full refresh of one account: forget its cursors. Rows are merged, so re-reading is safe, and the
-    other accounts sharing the vendor's tables are untouched (dlt's own refresh would drop their data)."""
+    """A full refresh of one account: forget its cursors and the signatures that gate detail calls. Rows are
+    merged, so re-reading is safe, and the other accounts sharing the vendor's tables are untouched (dlt's own
+    refresh would drop their data)."""
     with pipeline.managed_state(extract_state=True) as state:
-        resources = state.get("sources", {}).get(vendor, {}).get("resources", {})
-        for resource_state in resources.values():
+        source_state = state.get("sources", {}).get(vendor, {})
+        source_state.pop("seen", None)
+        for resource_state in source_state.get("resources", {}).values():
             resource_state.pop("incremental", None)
 
 

@@ -132,3 +132,16 @@ def test_two_accounts_with_overlapping_ids_load_side_by_side(fb_sandbox: Feature
 
     assert_raw_matches_truth(warehouse, fb_sandbox.workspace, "default")
     assert_raw_matches_truth(warehouse, other, "acme")
+
+
+def test_full_refresh_rereads_everything_without_duplicates(fb_sandbox: FeaturebaseSandbox, warehouse: Path) -> None:
+    account = fb_sandbox.account()
+    assert load_account(account, warehouse).ok
+    fb_sandbox.app.reset_request_counts()
+
+    again = load_account(account, warehouse, full_refresh=True)
+
+    assert again.ok, again.error
+    counts = fb_sandbox.app.request_counts()
+    assert counts[LIST] == 5 and counts[DETAIL] == 500
+    assert_raw_matches_truth(warehouse, fb_sandbox.workspace)

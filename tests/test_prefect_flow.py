@@ -59,9 +59,15 @@ def test_refresh_flow_runs_end_to_end_and_reports(
             "select median(first_response_minutes) from fct_tickets where first_response_minutes is not null"
         ).fetchone()[0]
         has_feedback = bool(
+            con.execute("select count(*) from duckdb_tables() where table_name = 'mart_feature_demand'").fetchone()[0]
+        )
+        top = (
             con.execute(
-                "select count(*) from duckdb_tables() where table_name in ('mart_feature_demand', 'fct_feedback')"
-            ).fetchone()[0]
+                "select title, vote_count from mart_feature_demand where not coalesce(is_deleted, false) "
+                "and coalesce(status_stage, '') <> 'merged' order by vote_count desc nulls last, title limit 5"
+            ).fetchall()
+            if has_feedback
+            else []
         )
     finally:
         con.close()
@@ -88,5 +94,8 @@ def test_refresh_flow_runs_end_to_end_and_reports(
     assert f"| CSAT | {100.0 * positive / ratings:.1f}% ({ratings:,} ratings) |" in markdown
     assert f"| Median first response | {median:.1f} min |" in markdown
     assert "## Top 5 requested features" in markdown
-    if not has_feedback:
+    if top:
+        expected = "\n".join(f"{rank}. {title} ({votes:,} votes)" for rank, (title, votes) in enumerate(top, 1))
+        assert expected in markdown
+    else:
         assert NO_FEEDBACK in markdown
