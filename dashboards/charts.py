@@ -55,7 +55,7 @@ def daily_lines(
     if percent:
         fig.update_yaxes(range=[0, 105], ticksuffix="%")
     if log:  # durations are long-tailed: one slow day must not flatten every other day to the axis
-        fig.update_yaxes(type="log")
+        fig.update_yaxes(type="log", dtick=1)  # one label per decade
     return _style(fig, y_title=y_title)
 
 

@@ -89,7 +89,7 @@ st.dataframe(
         "accounts": "Accounts",
         "last_loaded_at": st.column_config.DatetimeColumn("Last load with rows (UTC)", format="YYYY-MM-DD HH:mm"),
         "loads_with_rows": st.column_config.NumberColumn("Loads", format="%d"),
-        "rows_loaded": st.column_config.NumberColumn("Rows (current)", format="%d"),
+        "rows_loaded": st.column_config.NumberColumn("Rows (current)", format="localized"),
     },
 )
 

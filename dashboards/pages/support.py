@@ -241,7 +241,7 @@ low = published.query(
     select
         csat.rated_at,
         csat.score,
-        csat.remark,
+        coalesce(csat.remark, '') as remark,
         tickets.ticket_url,
         tickets.title,
         coalesce(csat.rated_agent_id, '(unattributed)') as agent
