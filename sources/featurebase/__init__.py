@@ -107,6 +107,22 @@ def featurebase_source(
     client = helpers.make_client(api_key, base_url, account, stats, rate_limit_per_minute)
     observed_at = parse_timestamp(as_of) if as_of else datetime.now(UTC)
 
+    recently_updated = {"sortBy": "recent", "sortOrder": "desc", "limit": page_size}
+
+    def _scan(path: str, endpoint: str, params: dict[str, Any], check: Any, kind: str, entity: str) -> Iterator[Any]:
+        """Pages of checked records, newest first; every id listed is remembered (a detail transformer may
+        refine its signature), and a reconcile run ends with deletions for what was remembered but not listed."""
+        seen = _seen(kind)
+        listed: set[str] = set()
+        for page in helpers.iter_pages(client, path, params, endpoint):
+            rows = [check(record) for record in page]
+            for row in _good(rows):
+                listed.add(row["id"])
+                seen.setdefault(row["id"], "")
+            yield from _route(rows)
+        if reconcile:
+            yield from _deletions(kind, entity, listed, account, observed_at)
+
     @dlt.resource(name="tickets", primary_key=("source_account", "id"), write_disposition="merge")
     def tickets(updated_at: dlt.sources.incremental[Any] = _cursor("updatedAt", reconcile)) -> Iterator[Any]:
         """One row per ticket, newest change first (`sortBy=recent&sortOrder=desc`).
@@ -114,14 +130,8 @@ def featurebase_source(
         Incremental on `updatedAt`: dlt stops paging at the first ticket older than the last run's maximum, so
         an hourly run reads one page when little changed. Merged on (source_account, id).
         """
-        params = {"sortBy": "recent", "sortOrder": "desc", "limit": page_size}
-        listed: set[str] = set()
-        for page in helpers.iter_pages(client, settings.TICKETS_PATH, params, settings.TICKETS_ENDPOINT):
-            rows = [helpers.check_ticket(r, account, settings.TICKETS_ENDPOINT) for r in page]
-            listed.update(row["id"] for row in _good(rows))
-            yield from _route(rows)
-        if reconcile:
-            yield from _deletions("tickets", "ticket", listed, account, observed_at)
+        check = lambda record: helpers.check_ticket(record, account, settings.TICKETS_ENDPOINT)  # noqa: E731
+        yield from _scan(settings.TICKETS_PATH, settings.TICKETS_ENDPOINT, recently_updated, check, "tickets", "ticket")
 
     @dlt.transformer(
         name="ticket_conversation_parts",
@@ -148,14 +158,8 @@ def featurebase_source(
 
         Merged on (source_account, id); a reconcile run lists every post and records the missing as deleted.
         """
-        params = {"sortBy": "recent", "sortOrder": "desc", "limit": page_size}
-        listed: set[str] = set()
-        for page in helpers.iter_pages(client, settings.POSTS_PATH, params, settings.POSTS_ENDPOINT):
-            rows = [helpers.check_post(r, account) for r in page]
-            listed.update(row["id"] for row in _good(rows))
-            yield from _route(rows)
-        if reconcile:
-            yield from _deletions("posts", "post", listed, account, observed_at)
+        check = lambda record: helpers.check_post(record, account)  # noqa: E731
+        yield from _scan(settings.POSTS_PATH, settings.POSTS_ENDPOINT, recently_updated, check, "posts", "post")
 
     @dlt.transformer(
         name="post_observations",
@@ -191,17 +195,9 @@ def featurebase_source(
 
         Edits to old comments are caught by the reconcile run, which re-reads all and records deletions.
         """
-        seen = _seen("comments")
-        listed: set[str] = set()
-        params = {"sortBy": "new", "limit": page_size}
-        for page in helpers.iter_pages(client, settings.COMMENTS_PATH, params, settings.COMMENTS_ENDPOINT):
-            rows = [helpers.check_comment(r, account) for r in page]
-            for row in _good(rows):
-                listed.add(row["id"])
-                seen[row["id"]] = ""
-            yield from _route(rows)
-        if reconcile:
-            yield from _deletions("comments", "comment", listed, account, observed_at)
+        check = lambda record: helpers.check_comment(record, account)  # noqa: E731
+        newest = {"sortBy": "new", "limit": page_size}
+        yield from _scan(settings.COMMENTS_PATH, settings.COMMENTS_ENDPOINT, newest, check, "comments", "comment")
 
     def _lookup(name: str, path: str) -> DltResource:
         def fetch() -> Iterator[list[dict[str, Any]]]:
