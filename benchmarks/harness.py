@@ -109,6 +109,7 @@ class Sandbox:
 
     def __init__(self, size: Size) -> None:
         self.size = size
+        self.rate_limit_per_minute: int | None = None  # what the server enforces (none for throughput runs)
         self.proc = subprocess.Popen(
             [PYTHON, "-m", "benchmarks.serve", *size.args()],
             cwd=ROOT,
@@ -140,6 +141,8 @@ class Sandbox:
 
     def configure(self, **config: Any) -> None:
         self.http.post("/_sandbox/config", json=config).raise_for_status()
+        if "rate_limit_per_minute" in config:
+            self.rate_limit_per_minute = config["rate_limit_per_minute"]
 
     def mutate(self, action: str, **kwargs: Any) -> Any:
         response = self.http.post("/_sandbox/mutate", json={"action": action, **kwargs})
@@ -217,7 +220,10 @@ def ours_env(sandbox: Sandbox, **extra: str) -> dict[str, str]:
 
 def contender_cmd(name: str, sandbox: Sandbox, db: Path) -> tuple[list[str], dict[str, str]]:
     if name == "ours":
-        return ours_cmd(db), ours_env(sandbox)
+        # our client keeps to the limit of the API it talks to: the vendor's 2,000/min where the server enforces
+        # it, none where it does not (throughput runs), as the naive and ceiling clients never limit themselves
+        limit = str(sandbox.rate_limit_per_minute or 0)
+        return ours_cmd(db), ours_env(sandbox, SOURCES__FEATUREBASE__RATE_LIMIT_PER_MINUTE=limit)
     module = {"ceiling": "benchmarks.ceiling", "naive": "benchmarks.naive"}[name]
     cmd = [PYTHON, "-m", module, "--url", sandbox.url, "--api-key", sandbox.api_key, "--db", str(db)]
     return cmd, _env_without_vendor_config()
