@@ -181,6 +181,7 @@ class Poller:
 
     def __enter__(self) -> Poller:
         self._t0 = time.monotonic()
+        self._sample()  # a zero point before the contender starts, so every rate has a start
         self._thread.start()
         return self
 
@@ -365,9 +366,11 @@ def _rates(samples: list[tuple[float, dict[str, int]]], limit: int) -> dict[str,
     final_detail = detail(samples[-1][1]) if samples else 0
     if final_detail == 0:
         return {"detail_requests": 0}
-    first = next(t for t, c in samples if detail(c) > 0)
+    # from the last sample before any detail call to the first with all of them: at worst one poll interval
+    # longer than the phase (a slight under-estimate), never zero when the whole phase fits between two samples
+    first = max((t for t, c in samples if detail(c) == 0), default=samples[0][0])
     last = next(t for t, c in samples if detail(c) >= final_detail)
-    at_first = next(detail(c) for t, c in samples if t == first)
+    at_first = 0
     span = max(last - first, 1e-6)
     t0 = next((t for t, c in samples if total(c) > 0), 0.0)
     in_window = max((total(c) for t, c in samples if t <= t0 + 60.0), default=0)
