@@ -53,6 +53,17 @@ def _writer(path: Path, wait: float) -> Iterator[None]:
         raise typer.Exit(BUSY_EXIT_CODE) from None
 
 
+def _self_command() -> str:
+    """How the user can run this CLI again: `.venv/bin/feedback-warehouse` under make, the bare name on PATH."""
+    invoked = Path(sys.argv[0])
+    if invoked.name == "feedback-warehouse" and invoked.parent != Path("."):
+        try:
+            return str(invoked.resolve().relative_to(Path.cwd()))
+        except ValueError:
+            return str(invoked)
+    return "feedback-warehouse"
+
+
 def _utc(value: datetime | None) -> datetime | None:
     if value is None:
         return None
@@ -191,7 +202,7 @@ def demo(
     if not summary.ok:
         raise typer.Exit(1)
     console.print(
-        f"Dashboards: feedback-warehouse dashboard --warehouse {path}  (then open http://127.0.0.1:8501)",
+        f"Dashboards: {_self_command()} dashboard --warehouse {path}  (then open http://127.0.0.1:8501)",
         highlight=False,
     )
 
