@@ -22,6 +22,8 @@ from typing import Any
 import httpx
 import orjson
 
+from sources.featurebase import settings
+
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 CLI = str(Path(PYTHON).with_name("feedback-warehouse"))
@@ -33,7 +35,7 @@ LOOKUP_ENDPOINTS = (
     "GET /v2/tickets/custom_fields",
     "GET /v2/boards",
 )
-RATE_LIMIT_PER_MINUTE = 2000  # Featurebase's documented limit per key
+RATE_LIMIT_PER_MINUTE = settings.RATE_LIMIT_PER_MINUTE  # Featurebase's documented limit per key
 PAGE = 100
 
 

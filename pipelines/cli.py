@@ -444,9 +444,5 @@ def dashboard(
     os.execve(sys.executable, command, {**os.environ, "FEEDBACK_PUBLISHED": str(target)})
 
 
-def main() -> None:  # pragma: no cover - console entry point alias
+if __name__ == "__main__":  # pragma: no cover - `python -m pipelines.cli`
     app(prog_name="feedback-warehouse")
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())

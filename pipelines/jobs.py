@@ -5,7 +5,6 @@ from __future__ import annotations
 import time
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from pipelines.accounts import Account
 from pipelines.lock import warehouse_lock
@@ -37,7 +36,6 @@ def refresh(
     as_of: datetime | None = None,
     transform: bool = True,
     progress: ProgressCallback | None = None,
-    source_options: dict[str, Any] | None = None,
     lock_wait: float = 0.0,
 ) -> RunSummary:
     """Load what loads, then transform and publish it even if some account failed (its error is reported).
@@ -55,7 +53,6 @@ def refresh(
             reconcile=reconcile,
             as_of=as_of,
             progress=progress,
-            source_options=source_options,
         )
         if transform and any(load.ok for load in summary.loads):
             if progress:

@@ -114,7 +114,6 @@ def load_account(
     reconcile: bool = False,
     as_of: datetime | None = None,
     progress: ProgressCallback | None = None,
-    source_options: dict[str, Any] | None = None,
 ) -> LoadResult:
     """Extract, normalize and load one account; never raises for source errors (they land in `error`).
 
@@ -146,7 +145,6 @@ def load_account(
             request_stats=stats,
             reconcile=reconcile,
             as_of=(as_of or datetime.now(UTC)).isoformat(),
-            **(source_options or {}),
         )
         notify(account.label, "extract", {})
         pipeline.extract(source, loader_file_format=LOADER_FILE_FORMAT)
@@ -179,7 +177,6 @@ def load_accounts(
     reconcile: bool = False,
     as_of: datetime | None = None,
     progress: ProgressCallback | None = None,
-    source_options: dict[str, Any] | None = None,
 ) -> list[LoadResult]:
     as_of = as_of or datetime.now(UTC)  # one logical time for every account of the run
     return [
@@ -190,7 +187,6 @@ def load_accounts(
             reconcile=reconcile,
             as_of=as_of,
             progress=progress,
-            source_options=source_options,
         )
         for a in accounts
     ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -123,6 +123,22 @@ def featurebase_source(
         if reconcile:
             yield from _deletions(kind, entity, listed, account, observed_at)
 
+    def _details_of_changed(
+        page: Any, kind: str, sig: Callable[[dict[str, Any]], str], fetch: Callable[[dict[str, Any]], Any]
+    ) -> Iterator[tuple[dict[str, Any], Any]]:
+        """(record, detail) for the page's records whose signature changed, details fetched concurrently.
+
+        A record's new signature is remembered only after the caller has taken its detail, and not at all when
+        the detail is None (the record vanished in between: the next reconcile records the deletion).
+        """
+        seen = _seen(kind)
+        changed = [record for record in _good(page) if seen.get(record["id"]) != sig(record)]
+        for record, detail in zip(changed, client.map_concurrent(fetch, changed, detail_concurrency), strict=True):
+            if detail is None:
+                continue
+            yield record, detail
+            seen[record["id"]] = sig(record)
+
     @dlt.resource(name="tickets", primary_key=("source_account", "id"), write_disposition="merge")
     def tickets(updated_at: dlt.sources.incremental[Any] = _cursor("updatedAt", reconcile)) -> Iterator[Any]:
         """One row per ticket, newest change first (`sortBy=recent&sortOrder=desc`).
@@ -145,12 +161,10 @@ def featurebase_source(
         The detail endpoint is the only place parts exist; calls run concurrently within the rate limit.
         Merged on (source_account, ticket_id, id).
         """
-        seen = _seen("tickets")
-        changed = [t for t in _good(page) if seen.get(t["id"]) != helpers.signature(t["updatedAt"])]
+        sig = lambda ticket: helpers.signature(ticket["updatedAt"])  # noqa: E731
         fetch = lambda ticket: helpers.ticket_parts(client, ticket, account)  # noqa: E731
-        for ticket, rows in zip(changed, client.map_concurrent(fetch, changed, detail_concurrency), strict=True):
+        for _ticket, rows in _details_of_changed(page, "tickets", sig, fetch):
             yield from _route(rows)
-            seen[ticket["id"]] = helpers.signature(ticket["updatedAt"])
 
     @dlt.resource(name="posts", primary_key=("source_account", "id"), write_disposition="merge")
     def posts(updated_at: dlt.sources.incremental[Any] = _cursor("updatedAt", reconcile)) -> Iterator[Any]:
@@ -174,20 +188,12 @@ def featurebase_source(
         post's consecutive observations into vote events. Voters (with their companies' monthly spend) are
         merged into `voters` on (source_account, id). Re-running at the same `as_of` overwrites, never adds.
         """
-        seen = _seen("posts")
-
-        def sig(post: dict[str, Any]) -> str:
-            return helpers.signature(post.get("upvotes"), post["updatedAt"])
-
-        changed = [p for p in _good(page) if seen.get(p["id"]) != sig(p)]
+        sig = lambda post: helpers.signature(post.get("upvotes"), post["updatedAt"])  # noqa: E731
         fetch = lambda post: helpers.post_voters(client, post, account, page_size)  # noqa: E731
-        for post, voters in zip(changed, client.map_concurrent(fetch, changed, detail_concurrency), strict=True):
-            if voters is None:  # deleted between the list call and the voters call: the reconcile records it
-                continue
+        for post, voters in _details_of_changed(page, "posts", sig, fetch):
             if voters:
                 yield dlt.mark.with_hints(voters, _VOTERS_HINTS, create_table_variant=True)
             yield helpers.observation(post, voters, account, observed_at)
-            seen[post["id"]] = sig(post)
 
     @dlt.resource(name="comments", primary_key=("source_account", "id"), write_disposition="merge")
     def comments(created_at: dlt.sources.incremental[Any] = _cursor("createdAt", reconcile)) -> Iterator[Any]:

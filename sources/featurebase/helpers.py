@@ -170,15 +170,17 @@ def deletion(account: str, entity: str, record_id: str, as_of: datetime) -> Side
     return SideRecord(source_account=account, entity=entity, id=record_id, deleted_at=as_of)
 
 
-def ticket_parts(client: VendorClient, ticket: dict[str, Any], account: str) -> list[dict[str, Any] | QuarantineRecord]:
-    """The ticket's conversation parts, each tagged with its ticket and position; [] if the ticket is gone."""
+def ticket_parts(
+    client: VendorClient, ticket: dict[str, Any], account: str
+) -> list[dict[str, Any] | QuarantineRecord] | None:
+    """The ticket's conversation parts, each tagged with its ticket and position; None if the ticket is gone."""
     number = ticket["ticketNumber"]
     try:
         detail = client.get(
             settings.TICKET_DETAIL_PATH.format(ticket_number=number), endpoint=settings.TICKET_DETAIL_ENDPOINT
         )
     except NotFoundError:
-        return []
+        return None
     rows: list[dict[str, Any] | QuarantineRecord] = []
     for position, part in enumerate(detail.get("conversationParts") or []):
         reason = None

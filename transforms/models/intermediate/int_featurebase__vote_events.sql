@@ -48,18 +48,12 @@ observation_changes as (
         -- both voter sets complete: the change is the set difference, voter by voter
         case
             when is_voters_fetched and is_previous_voters_fetched
-                then list_filter(
-                    coalesce(voter_ids, []),
-                    lambda voter_id: not list_contains(coalesce(previous_voter_ids, []), voter_id)
-                )
+                then {{ fw_list_except('voter_ids', 'previous_voter_ids') }}
             else []
         end as added_voter_ids,
         case
             when is_voters_fetched and is_previous_voters_fetched
-                then list_filter(
-                    coalesce(previous_voter_ids, []),
-                    lambda voter_id: not list_contains(coalesce(voter_ids, []), voter_id)
-                )
+                then {{ fw_list_except('previous_voter_ids', 'voter_ids') }}
             else []
         end as removed_voter_ids
     from observations_with_previous
