@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import dlt
 
+from pipelines.dlt_settings import configure_dlt
 from pipelines.vendors import VENDOR_NAMES, get_vendor
 
 _ACCOUNT_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -48,6 +49,7 @@ def _named_account_names(vendor: str) -> set[str]:
 
 def configured_accounts(vendors: list[str] | None = None) -> list[Account]:
     """Every account with an API key, in a stable order: default first, then named accounts A-Z."""
+    configure_dlt()
     accounts: list[Account] = []
     for vendor_name in vendors or list(VENDOR_NAMES):
         vendor = get_vendor(vendor_name)

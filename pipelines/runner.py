@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -14,6 +13,7 @@ from typing import Any
 import dlt
 
 from pipelines.accounts import Account
+from pipelines.dlt_settings import configure_dlt
 from pipelines.vendors import get_vendor
 from pipelines.warehouse import pipelines_dir
 from sources.common.errors import ApiError, SourceError
@@ -24,17 +24,6 @@ logger = logging.getLogger("feedback_warehouse.runner")
 
 LOADER_FILE_FORMAT = "parquet"
 ProgressCallback = Callable[[str, str, dict[str, Any]], None]
-
-# dlt's defaults tuned for this workload (measured, see DESIGN.md performance notes); env vars still win.
-_DLT_DEFAULTS = {
-    "DATA_WRITER__DISABLE_COMPRESSION": "true",
-    "DATA_WRITER__FILE_MAX_ITEMS": "10000",
-    "RUNTIME__DLTHUB_TELEMETRY": "false",
-    "RUNTIME__LOG_LEVEL": "WARNING",
-    # DuckDB's default memory limit is 80 % of RAM, so a large merge holds it instead of spilling: measured at
-    # 20k tickets, peak RSS 830 MB without a cap and 592 MB with 256 MB (same wall time).
-    "DESTINATION__DUCKDB__CREDENTIALS__GLOBAL_CONFIG": '{"memory_limit": "512MB"}',
-}
 
 
 @dataclass
@@ -58,11 +47,6 @@ class LoadResult:
     @property
     def label(self) -> str:
         return f"{self.vendor}/{self.account}"
-
-
-def configure_dlt() -> None:
-    for key, value in _DLT_DEFAULTS.items():
-        os.environ.setdefault(key, value)
 
 
 def make_pipeline(account: Account, warehouse: Path) -> dlt.Pipeline:

@@ -3,6 +3,10 @@
 Why not dlt's RESTClient: we need a thread-safe sliding-window limiter shared by concurrent detail calls, the
 vendors' X-RateLimit headers honoured, per-endpoint request counts for the run summary and the benchmarks, and
 a guarantee that no error message or log line can carry the API key. Retries themselves are tenacity's.
+
+Why urllib3 rather than httpx or requests: a backfill makes one detail call per ticket, and the client's own CPU
+per call decides how fast that goes once the network is quick (measured against the sandbox, 6 KB responses:
+httpx 1.33 ms, requests 1.62 ms, urllib3 0.62 ms of CPU per call). urllib3 is already installed with dlt.
 """
 
 from __future__ import annotations
@@ -15,11 +19,14 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from email.utils import parsedate_to_datetime
 from typing import Any, TypeVar
+from urllib.parse import urlencode, urlsplit
+from urllib.request import getproxies, proxy_bypass
 
-import httpx
 import orjson
+import urllib3
 from tenacity import RetryCallState, retry_if_exception, stop_after_attempt
 from tenacity import Retrying as _Retrying
+from urllib3.exceptions import HTTPError as TransportError
 
 from sources.common.errors import ApiError, AuthenticationError
 
@@ -134,6 +141,31 @@ def _retry_after_seconds(value: str | None) -> float | None:
             return None
 
 
+def _pool_manager(base_url: str, headers: dict[str, str], timeout: float, max_connections: int) -> urllib3.PoolManager:
+    """Connection pools for the vendor's host, through the proxy the environment names (HTTPS_PROXY etc.)
+    unless NO_PROXY exempts the host. No retries here (tenacity does them); redirects are followed."""
+    options: dict[str, Any] = {
+        "headers": headers,
+        "timeout": urllib3.Timeout(total=timeout),
+        "maxsize": max_connections,
+        "retries": urllib3.Retry(total=None, connect=0, read=0, status=0, other=0, redirect=5),
+    }
+    split = urlsplit(base_url)
+    proxy = getproxies().get(split.scheme)
+    if proxy and not proxy_bypass(split.hostname or ""):
+        return urllib3.ProxyManager(proxy, **options)
+    return urllib3.PoolManager(**options)
+
+
+def _query(params: Mapping[str, Any]) -> dict[str, Any]:
+    """Query values as the vendors expect them: booleans lowercase, None left out."""
+    return {k: (str(v).lower() if isinstance(v, bool) else v) for k, v in params.items() if v is not None}
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())
+
+
 class VendorClient:
     """GETs JSON from one vendor account. Thread-safe; one instance per source invocation."""
 
@@ -163,16 +195,16 @@ class VendorClient:
         self.backoff_max = backoff_max
         self._secrets = [s for s in secrets if s]
         self.limiter = SlidingWindowLimiter(rate_limit_per_minute, window=RATE_WINDOW_SECONDS)
-        self._http = httpx.Client(
-            base_url=base_url.rstrip("/"),
-            headers=dict(headers),
-            timeout=httpx.Timeout(timeout),
-            limits=httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections),
-            follow_redirects=True,
+        self.base_url = base_url.rstrip("/")
+        self._pool = _pool_manager(
+            self.base_url,
+            headers={**urllib3.util.make_headers(accept_encoding=True), **dict(headers)},
+            timeout=timeout,
+            max_connections=max_connections,
         )
 
     def close(self) -> None:
-        self._http.close()
+        self._pool.clear()
 
     def redact(self, text: str) -> str:
         for secret in self._secrets:
@@ -184,7 +216,7 @@ class VendorClient:
         """GET and parse JSON, retrying transient failures (429/5xx, timeouts, cut-off bodies) with backoff."""
         endpoint = endpoint or f"GET {path}"
         retrying = _Retrying(
-            retry=retry_if_exception(lambda exc: isinstance(exc, _RetryableResponse | httpx.TransportError)),
+            retry=retry_if_exception(lambda exc: isinstance(exc, _RetryableResponse | TransportError)),
             stop=stop_after_attempt(self.max_attempts),
             wait=self._wait,
             before_sleep=self._before_sleep,
@@ -199,12 +231,12 @@ class VendorClient:
                 status=exc.status,
                 account=self.account,
             ) from None
-        except httpx.TransportError as exc:
+        except TransportError as exc:
             raise ApiError(
                 self.vendor,
                 self.redact(
                     f"{endpoint} unreachable after {self.max_attempts} attempts "
-                    f"({type(exc).__name__}: {exc}) at {self._http.base_url}"
+                    f"({type(exc).__name__}: {_one_line(exc)}) at {self.base_url}"
                 ),
                 account=self.account,
             ) from None
@@ -224,15 +256,17 @@ class VendorClient:
 
     def _get_once(self, path: str, params: Mapping[str, Any] | None, endpoint: str) -> Any:
         self.limiter.acquire()
+        url = self.base_url + path + (f"?{urlencode(_query(params), doseq=True)}" if params else "")
         try:
-            response = self._http.get(path, params=params)
-            body = response.content  # reads the whole body: a cut-off body raises a TransportError here
-        except httpx.TransportError:
+            # the whole body is read here: a cut-off body raises a ProtocolError (a TransportError)
+            response = self._pool.request("GET", url)
+        except TransportError:
             self.stats.record(endpoint, None)
             raise
-        self.stats.record(endpoint, response.status_code)
+        status = response.status
+        self.stats.record(endpoint, status)
         self._observe_rate_limit(response)
-        status = response.status_code
+        body = response.data
         if status < 400:
             try:
                 return orjson.loads(body)
@@ -247,7 +281,7 @@ class VendorClient:
         error_cls = NotFoundError if status == 404 else ApiError
         raise error_cls(self.vendor, self.redact(f"{endpoint}: {message}"), status=status, account=self.account)
 
-    def _observe_rate_limit(self, response: httpx.Response) -> None:
+    def _observe_rate_limit(self, response: urllib3.BaseHTTPResponse) -> None:
         remaining = response.headers.get("X-RateLimit-Remaining")
         reset = response.headers.get("X-RateLimit-Reset")
         if remaining is None or reset is None:
@@ -261,7 +295,7 @@ class VendorClient:
         if reset_in > 0:
             self.limiter.block_until(time.monotonic() + min(reset_in, self.backoff_max))
 
-    def _error_message(self, response: httpx.Response, body: bytes) -> str:
+    def _error_message(self, response: urllib3.BaseHTTPResponse, body: bytes) -> str:
         detail = ""
         try:
             parsed = orjson.loads(body)
@@ -274,7 +308,7 @@ class VendorClient:
                 detail = error
         except orjson.JSONDecodeError:
             detail = body[:200].decode("utf-8", "replace")
-        return self.redact(f"HTTP {response.status_code} {detail}".strip())
+        return self.redact(f"HTTP {response.status} {detail}".strip())
 
     def _wait(self, state: RetryCallState) -> float:
         exc = state.outcome.exception() if state.outcome else None

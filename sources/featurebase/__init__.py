@@ -7,8 +7,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 import dlt
+import pyarrow as pa
 from dlt.sources import DltResource
 
+from sources.common.arrow import rows_to_table
 from sources.common.http import RequestStats
 from sources.common.quarantine import QUARANTINE_TABLE, QuarantineRecord, SideRecord, parse_timestamp
 from sources.featurebase import helpers, settings
@@ -36,8 +38,26 @@ def _route(rows: Sequence[dict[str, Any]]) -> Iterator[Any]:
         yield good
 
 
+def _route_arrow(rows: Sequence[dict[str, Any]]) -> Iterator[Any]:
+    """Like `_route`, but the good rows go out as one Arrow table (see `sources.common.arrow`)."""
+    good = [row for row in rows if not isinstance(row, QuarantineRecord)]
+    for row in rows:
+        if isinstance(row, QuarantineRecord):
+            yield dlt.mark.with_hints(row, _QUARANTINE_HINTS, create_table_variant=True)
+    if good:
+        table, json_columns = rows_to_table(good)
+        columns = {name: {"data_type": "json"} for name in json_columns}
+        yield dlt.mark.with_hints(table, dlt.mark.make_hints(columns=columns)) if columns else table
+
+
 def _good(page: Any) -> list[dict[str, Any]]:
-    """The parent's real records: transformers also receive its side rows (quarantine, deletions)."""
+    """The parent's real records: transformers also receive its side rows (quarantine, deletions).
+
+    A page that went out as an Arrow table comes back as dicts with JSON columns as text; the detail
+    transformers only read ids, numbers, counts and timestamps from them.
+    """
+    if isinstance(page, pa.Table):
+        return page.to_pylist()
     page = page if isinstance(page, list) else [page]
     return [row for row in page if isinstance(row, dict) and not isinstance(row, SideRecord)]
 
@@ -109,17 +129,20 @@ def featurebase_source(
 
     recently_updated = {"sortBy": "recent", "sortOrder": "desc", "limit": page_size}
 
-    def _scan(path: str, endpoint: str, params: dict[str, Any], check: Any, kind: str, entity: str) -> Iterator[Any]:
+    def _scan(
+        path: str, endpoint: str, params: dict[str, Any], check: Any, kind: str, entity: str, as_arrow: bool = False
+    ) -> Iterator[Any]:
         """Pages of checked records, newest first; every id listed is remembered (a detail transformer may
         refine its signature), and a reconcile run ends with deletions for what was remembered but not listed."""
         seen = _seen(kind)
         listed: set[str] = set()
+        route = _route_arrow if as_arrow else _route
         for page in helpers.iter_pages(client, path, params, endpoint):
             rows = [check(record) for record in page]
             for row in _good(rows):
                 listed.add(row["id"])
                 seen.setdefault(row["id"], "")
-            yield from _route(rows)
+            yield from route(rows)
         if reconcile:
             yield from _deletions(kind, entity, listed, account, observed_at)
 
@@ -147,7 +170,8 @@ def featurebase_source(
         an hourly run reads one page when little changed. Merged on (source_account, id).
         """
         check = lambda record: helpers.check_ticket(record, account, settings.TICKETS_ENDPOINT)  # noqa: E731
-        yield from _scan(settings.TICKETS_PATH, settings.TICKETS_ENDPOINT, recently_updated, check, "tickets", "ticket")
+        path, endpoint = settings.TICKETS_PATH, settings.TICKETS_ENDPOINT
+        yield from _scan(path, endpoint, recently_updated, check, "tickets", "ticket", as_arrow=True)
 
     @dlt.transformer(
         name="ticket_conversation_parts",
@@ -163,8 +187,10 @@ def featurebase_source(
         """
         sig = lambda ticket: helpers.signature(ticket["updatedAt"])  # noqa: E731
         fetch = lambda ticket: helpers.ticket_parts(client, ticket, account)  # noqa: E731
-        for _ticket, rows in _details_of_changed(page, "tickets", sig, fetch):
-            yield from _route(rows)
+        rows: list[Any] = []
+        for _ticket, parts in _details_of_changed(page, "tickets", sig, fetch):
+            rows.extend(parts)
+        yield from _route_arrow(rows)
 
     @dlt.resource(name="posts", primary_key=("source_account", "id"), write_disposition="merge")
     def posts(updated_at: dlt.sources.incremental[Any] = _cursor("updatedAt", reconcile)) -> Iterator[Any]:
@@ -190,10 +216,16 @@ def featurebase_source(
         """
         sig = lambda post: helpers.signature(post.get("upvotes"), post["updatedAt"])  # noqa: E731
         fetch = lambda post: helpers.post_voters(client, post, account, page_size)  # noqa: E731
+        all_voters: list[dict[str, Any]] = []
+        observations: list[dict[str, Any]] = []
         for post, voters in _details_of_changed(page, "posts", sig, fetch):
-            if voters:
-                yield dlt.mark.with_hints(voters, _VOTERS_HINTS, create_table_variant=True)
-            yield helpers.observation(post, voters, account, observed_at)
+            all_voters.extend(voters)
+            observations.append(helpers.observation(post, voters, account, observed_at))
+        # one batch per page: dlt recomputes a table's hints for every item it is given with hints
+        if all_voters:
+            yield dlt.mark.with_hints(all_voters, _VOTERS_HINTS, create_table_variant=True)
+        if observations:
+            yield observations
 
     @dlt.resource(name="comments", primary_key=("source_account", "id"), write_disposition="merge")
     def comments(created_at: dlt.sources.incremental[Any] = _cursor("createdAt", reconcile)) -> Iterator[Any]:
