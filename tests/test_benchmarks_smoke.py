@@ -23,13 +23,13 @@ def test_harness_reports_every_figure(tmp_path: Path) -> None:
 
     total = report["records"]["total"]
     assert total == sum(v for k, v in report["records"].items() if k != "total") > 60
-    for name in ("ceiling", "naive", "ours"):
+    for name in ("ceiling", "ceiling_stdlib", "naive", "ours"):
         run = report["backfill"][name]
         assert run["ok"], run.get("stderr_tail")
         assert run["wall_s"] > 0 and run["records_per_s"] > 0 and 20 < run["peak_rss_mb"] < 4096
         assert run["requests_by_endpoint"]["GET /v2/tickets/{ticketNumber}"] == 60
         assert run["rows_loaded"]
-    assert set(report["ratios"]) == {"ours_vs_ceiling", "ours_vs_naive"}
+    assert set(report["ratios"]) == {"ours_vs_ceiling", "ours_vs_ceiling_httpx", "ours_vs_naive"}
 
     inc = report["incremental"]
     assert inc["ok"] and inc["changed"]["tickets"] >= 1 and inc["minimum_total"] >= 3
