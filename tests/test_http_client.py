@@ -61,3 +61,47 @@ def test_sliding_window_limiter_never_exceeds_its_budget() -> None:
         in_window = [s for s in starts if starts[i] <= s < starts[i] + 0.5]
         assert len(in_window) <= 5
     assert starts[-1] - starts[0] >= 1.0  # 12 starts at 5 per 0.5 s need at least two full windows
+
+
+def test_cut_off_body_is_retried_and_counted(fb_sandbox: FeaturebaseSandbox) -> None:
+    fb_sandbox.app.faults.inject("truncate", endpoint="GET /v2/tickets/{ticketNumber}", times=2)
+    client = make_client(FB_KEY, fb_sandbox.url, "default", None, None)
+    client.backoff_base = 0.01
+    detail = client.get("/v2/tickets/1", endpoint="GET /v2/tickets/{ticketNumber}")
+    assert detail["ticketNumber"] == 1 and detail["conversationParts"]
+    assert client.stats.retries == 2 and client.stats.by_endpoint["GET /v2/tickets/{ticketNumber}"] == 3
+
+
+def test_unreachable_host_gives_one_line_error_without_the_key() -> None:
+    import socket
+
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    secret = "fb_unreachable_secret"
+    client = make_client(secret, f"http://127.0.0.1:{port}", "default", None, None)
+    client.max_attempts, client.backoff_base = 2, 0.01
+    with pytest.raises(ApiError) as info:
+        client.get("/v2/tickets/statuses")
+    message = str(info.value)
+    assert "unreachable after 2 attempts" in message and f"127.0.0.1:{port}" in message
+    assert "\n" not in message and secret not in message
+
+
+def test_proxy_from_the_environment_is_used(fb_sandbox: FeaturebaseSandbox, monkeypatch: pytest.MonkeyPatch) -> None:
+    """HTTP_PROXY is honoured (the sandbox stands in for the proxy: a plain-HTTP proxy gets absolute URLs)."""
+    monkeypatch.setenv("HTTP_PROXY", fb_sandbox.url)
+    monkeypatch.setenv("http_proxy", fb_sandbox.url)
+    monkeypatch.setenv("NO_PROXY", "")
+    monkeypatch.delenv("no_proxy", raising=False)
+    client = make_client(FB_KEY, "http://vendor.invalid", "default", None, None)
+    assert client.get("/v2/tickets/statuses")  # reached the sandbox through the "proxy", not vendor.invalid
+
+
+def test_loopback_never_goes_through_a_proxy(fb_sandbox: FeaturebaseSandbox, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("HTTP_PROXY", "http_proxy"):
+        monkeypatch.setenv(name, "http://127.0.0.1:9")  # nothing listens there: using it would fail
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    client = make_client(FB_KEY, fb_sandbox.url, "default", None, None)
+    assert client.get("/v2/tickets/statuses")

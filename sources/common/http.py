@@ -151,8 +151,10 @@ def _pool_manager(base_url: str, headers: dict[str, str], timeout: float, max_co
         "retries": urllib3.Retry(total=None, connect=0, read=0, status=0, other=0, redirect=5),
     }
     split = urlsplit(base_url)
+    host = split.hostname or ""
     proxy = getproxies().get(split.scheme)
-    if proxy and not proxy_bypass(split.hostname or ""):
+    # loopback (the sandbox, the demo) never goes through a proxy, whatever NO_PROXY says
+    if proxy and host not in ("localhost", "127.0.0.1", "::1") and not proxy_bypass(host):
         return urllib3.ProxyManager(proxy, **options)
     return urllib3.PoolManager(**options)
 
