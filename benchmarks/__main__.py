@@ -33,6 +33,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--skip-remote", action="store_true")
     p.add_argument("--skip-naive", action="store_true")
     p.add_argument("--skip-dbt", action="store_true")
+    p.add_argument("--repeats", type=int, default=3, help="backfills per contender; the median wall time counts")
+    p.add_argument(
+        "--naive-repeats", type=int, default=1, help="backfills of the naive baseline (one takes ~45 s at 2k tickets)"
+    )
     p.add_argument("--workdir", type=Path, default=ROOT / "data" / "bench", help="scratch warehouses (wiped)")
     p.add_argument("--results-dir", type=Path, default=ROOT / "benchmarks" / "results")
     return p.parse_args(argv)
@@ -53,6 +57,8 @@ def main(argv: list[str] | None = None) -> dict:
         skip_remote=args.skip_remote,
         skip_naive=args.skip_naive,
         skip_dbt=args.skip_dbt,
+        repeats=args.repeats,
+        naive_repeats=args.naive_repeats,
         workdir=args.workdir,
     )
     report = run_all(opts)
