@@ -28,26 +28,24 @@ _FULL_SCAN_FROM = datetime(1970, 1, 1, tzinfo=UTC)
 _FULL_SCAN_TO = datetime(2999, 1, 1, tzinfo=UTC)
 
 
-def _route(rows: Sequence[dict[str, Any]]) -> Iterator[Any]:
-    """Good rows go out as a page; each quarantine row goes to the quarantine table with its own hints."""
+def _route(rows: Sequence[dict[str, Any]], as_arrow: bool = False) -> Iterator[Any]:
+    """Good rows go out as a page (one Arrow table when `as_arrow`); each quarantine row goes to the quarantine
+    table with its own hints."""
     good = [row for row in rows if not isinstance(row, QuarantineRecord)]
     for row in rows:
         if isinstance(row, QuarantineRecord):
             yield dlt.mark.with_hints(row, _QUARANTINE_HINTS, create_table_variant=True)
     if good:
-        yield good
+        yield _arrow_page(good) if as_arrow else good
 
 
-def _route_arrow(rows: Sequence[dict[str, Any]]) -> Iterator[Any]:
-    """Like `_route`, but the good rows go out as one Arrow table (see `sources.common.arrow`)."""
-    good = [row for row in rows if not isinstance(row, QuarantineRecord)]
-    for row in rows:
-        if isinstance(row, QuarantineRecord):
-            yield dlt.mark.with_hints(row, _QUARANTINE_HINTS, create_table_variant=True)
-    if good:
-        table, json_columns = rows_to_table(good)
-        columns = {name: {"data_type": "json"} for name in json_columns}
-        yield dlt.mark.with_hints(table, dlt.mark.make_hints(columns=columns)) if columns else table
+def _arrow_page(rows: Sequence[dict[str, Any]]) -> Any:
+    """The page as an Arrow table (see `sources.common.arrow`), its JSON-text columns declared `json`."""
+    table, json_columns = rows_to_table(rows)
+    if not json_columns:
+        return table
+    columns = {name: {"data_type": "json"} for name in json_columns}
+    return dlt.mark.with_hints(table, dlt.mark.make_hints(columns=columns))
 
 
 def _good(page: Any) -> list[dict[str, Any]]:
@@ -136,13 +134,12 @@ def featurebase_source(
         refine its signature), and a reconcile run ends with deletions for what was remembered but not listed."""
         seen = _seen(kind)
         listed: set[str] = set()
-        route = _route_arrow if as_arrow else _route
         for page in helpers.iter_pages(client, path, params, endpoint):
             rows = [check(record) for record in page]
             for row in _good(rows):
                 listed.add(row["id"])
                 seen.setdefault(row["id"], "")
-            yield from route(rows)
+            yield from _route(rows, as_arrow)
         if reconcile:
             yield from _deletions(kind, entity, listed, account, observed_at)
 
@@ -190,7 +187,7 @@ def featurebase_source(
         rows: list[Any] = []
         for _ticket, parts in _details_of_changed(page, "tickets", sig, fetch):
             rows.extend(parts)
-        yield from _route_arrow(rows)
+        yield from _route(rows, as_arrow=True)
 
     @dlt.resource(name="posts", primary_key=("source_account", "id"), write_disposition="merge")
     def posts(updated_at: dlt.sources.incremental[Any] = _cursor("updatedAt", reconcile)) -> Iterator[Any]:
