@@ -20,9 +20,11 @@ _DLT_DEFAULTS = {
     "DATA_WRITER__FILE_MAX_ITEMS": "10000",
     "RUNTIME__DLTHUB_TELEMETRY": "false",
     "RUNTIME__LOG_LEVEL": "WARNING",
-    # Sources yield Arrow tables for their biggest tables; dlt stamps dict rows with the load id, Arrow rows only
-    # when asked, and the load metadata marts count rows per load id.
+    # Sources yield Arrow tables for their biggest tables. dlt stamps dict rows with `_dlt_load_id` and `_dlt_id`,
+    # Arrow rows only when asked: the load metadata marts count rows per load id, and warehouses loaded from dicts
+    # have both columns NOT NULL (a load without them fails there: measured on a pre-Arrow demo warehouse).
     "NORMALIZE__PARQUET_NORMALIZER__ADD_DLT_LOAD_ID": "true",
+    "NORMALIZE__PARQUET_NORMALIZER__ADD_DLT_ID": "true",
     # DuckDB's default memory limit is 80 % of RAM, so a large merge holds it instead of spilling; the load is
     # where a backfill peaks (extract and normalize stay near 235 MB at 20k tickets). Peak RSS at 20k tickets:
     # 830 MB without a cap, 682 MB with 512MB, 514 MB with 256MB and no insertion order kept (raw tables have

@@ -37,6 +37,22 @@ def test_first_run_loads_everything(fb_sandbox: FeaturebaseSandbox, warehouse: P
     assert lookups["statuses"] == truth["statuses"]
     assert lookups["categories"] == truth["categories"]
     assert lookups["custom_fields"] == truth["custom_fields"]
+    # tickets and parts reach dlt as Arrow tables: they carry the same dlt columns as dict-loaded tables, which a
+    # warehouse loaded before that change requires (NOT NULL), and the same column types (JSON stays JSON)
+    for table in ("tickets", "ticket_conversation_parts"):
+        [(rows, load_ids, ids)] = query(
+            warehouse, f"select count(*), count(_dlt_load_id), count(distinct _dlt_id) from featurebase.{table}"
+        )
+        assert rows == load_ids == ids > 0, table
+    types = dict(
+        query(
+            warehouse,
+            "select column_name, data_type from information_schema.columns "
+            "where table_schema = 'featurebase' and table_name = 'ticket_conversation_parts'",
+        )
+    )
+    assert types["author"] == "JSON" and types["created_at"] == "TIMESTAMP WITH TIME ZONE"
+    assert types["ticket_number"] == "BIGINT"
 
 
 def test_incremental_runs_fetch_only_what_changed(fb_sandbox: FeaturebaseSandbox, warehouse: Path) -> None:
