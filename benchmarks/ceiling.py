@@ -27,7 +27,20 @@ import pyarrow as pa
 
 CONCURRENCY = 16
 THREADS = 8
+LOOKUPS = (
+    ("ticket_statuses", "/v2/tickets/statuses"),
+    ("ticket_categories", "/v2/tickets/categories"),
+    ("ticket_custom_fields", "/v2/tickets/custom_fields"),
+    ("boards", "/v2/boards"),
+)
 HEADERS = {"Featurebase-Version": "2026-01-01.nova", "Accept": "application/json"}
+
+
+def _page(body: Any) -> tuple[list[dict[str, Any]], str | None]:
+    """(records, next cursor) of a list response; plain-array endpoints are one page."""
+    if isinstance(body, dict):
+        return body.get("data") or [], body.get("nextCursor")
+    return body, None
 
 
 def _flat(record: dict[str, Any], **extra: Any) -> dict[str, Any]:
@@ -53,10 +66,8 @@ class Ceiling:
     async def pages(self, path: str, params: dict[str, Any]) -> Any:
         cursor = None
         while True:
-            body = await self.get(path, {**params, **({"cursor": cursor} if cursor else {})})
-            data = body.get("data") or [] if isinstance(body, dict) else body
+            data, cursor = _page(await self.get(path, {**params, **({"cursor": cursor} if cursor else {})}))
             yield data
-            cursor = body.get("nextCursor") if isinstance(body, dict) else None
             if not cursor or not data:
                 return
 
@@ -85,14 +96,8 @@ class Ceiling:
             self.rows["comments"].extend(_flat(c) for c in page)
 
     async def lookups(self) -> None:
-        for name, path in (
-            ("ticket_statuses", "/v2/tickets/statuses"),
-            ("ticket_categories", "/v2/tickets/categories"),
-            ("ticket_custom_fields", "/v2/tickets/custom_fields"),
-            ("boards", "/v2/boards"),
-        ):
-            body = await self.get(path)
-            items = body.get("data", []) if isinstance(body, dict) else body
+        for name, path in LOOKUPS:
+            items, _ = _page(await self.get(path))
             self.rows[name].extend(_flat(i) for i in items)
 
     async def run(self) -> None:
@@ -135,10 +140,8 @@ class StdlibCeiling:
     def pages(self, path: str, params: dict[str, Any]) -> Any:
         cursor = None
         while True:
-            body = self.get(path, {**params, **({"cursor": cursor} if cursor else {})})
-            data = body.get("data") or [] if isinstance(body, dict) else body
+            data, cursor = _page(self.get(path, {**params, **({"cursor": cursor} if cursor else {})}))
             yield data
-            cursor = body.get("nextCursor") if isinstance(body, dict) else None
             if not cursor or not data:
                 return
 
@@ -167,14 +170,8 @@ class StdlibCeiling:
         self.rows["comments"] = [
             _flat(c) for page in self.pages("/v2/comments", {"sortBy": "new", "limit": 100}) for c in page
         ]
-        for name, path in (
-            ("ticket_statuses", "/v2/tickets/statuses"),
-            ("ticket_categories", "/v2/tickets/categories"),
-            ("ticket_custom_fields", "/v2/tickets/custom_fields"),
-            ("boards", "/v2/boards"),
-        ):
-            body = self.get(path)
-            items = body.get("data", []) if isinstance(body, dict) else body
+        for name, path in LOOKUPS:
+            items, _ = _page(self.get(path))
             self.rows[name] = [_flat(i) for i in items]
         return self.rows
 

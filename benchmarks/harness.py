@@ -28,8 +28,12 @@ from sources.featurebase import settings
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 CLI = str(Path(PYTHON).with_name("feedback-warehouse"))
-DETAIL_ENDPOINTS = ("GET /v2/tickets/{ticketNumber}", "GET /v2/posts/{id}/voters")
-LIST_STREAMS = {"tickets": "GET /v2/tickets", "posts": "GET /v2/posts", "comments": "GET /v2/comments"}
+DETAIL_ENDPOINTS = (settings.TICKET_DETAIL_ENDPOINT, settings.POST_VOTERS_ENDPOINT)
+LIST_STREAMS = {
+    "tickets": settings.TICKETS_ENDPOINT,
+    "posts": settings.POSTS_ENDPOINT,
+    "comments": settings.COMMENTS_ENDPOINT,
+}
 LOOKUP_ENDPOINTS = (
     "GET /v2/tickets/statuses",
     "GET /v2/tickets/categories",
@@ -37,7 +41,7 @@ LOOKUP_ENDPOINTS = (
     "GET /v2/boards",
 )
 RATE_LIMIT_PER_MINUTE = settings.RATE_LIMIT_PER_MINUTE  # Featurebase's documented limit per key
-PAGE = 100
+PAGE = settings.PAGE_SIZE
 
 
 @dataclass(frozen=True)
@@ -304,8 +308,7 @@ def measure_repeated(
 
 
 def _median_run(results: list[dict[str, Any]]) -> dict[str, Any]:
-    walls = sorted(r["wall_s"] for r in results)
-    median = statistics.median(walls)
+    median = statistics.median(r["wall_s"] for r in results)
     run = dict(results[-1])
     run["wall_s"] = round(median, 3)
     run["wall_s_runs"] = [r["wall_s"] for r in results]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,13 +38,19 @@ class FeaturebaseSandbox:
         return Account("featurebase", name, self.url, key)
 
 
+@contextmanager
+def serve_workspace(workspace: FeaturebaseWorkspace, key: str = FB_KEY) -> Iterator[FeaturebaseSandbox]:
+    """A Featurebase stand-in serving one organisation on 127.0.0.1 for the duration of the block."""
+    app = FeaturebaseApp({key: workspace})
+    with SandboxServer(app) as server:
+        yield FeaturebaseSandbox(app, server, workspace)
+
+
 @pytest.fixture
 def fb_sandbox() -> Iterator[FeaturebaseSandbox]:
     """One Featurebase organisation: 500 tickets, >= 5,000 conversation parts."""
-    workspace = generate_workspace(seed=7, tickets=500, org_id="org_a")
-    app = FeaturebaseApp({FB_KEY: workspace})
-    with SandboxServer(app) as server:
-        yield FeaturebaseSandbox(app, server, workspace)
+    with serve_workspace(generate_workspace(seed=7, tickets=500, org_id="org_a")) as sandbox:
+        yield sandbox
 
 
 @pytest.fixture

@@ -22,9 +22,8 @@ from pipelines.accounts import Account
 from pipelines.demo import run_demo
 from pipelines.jobs import refresh
 from pipelines.warehouse import published_path
-from sandbox.featurebase import FeaturebaseApp, generate_workspace
-from sandbox.server import SandboxServer
-from tests.conftest import CLI
+from sandbox.featurebase import generate_workspace
+from tests.conftest import CLI, query, serve_workspace
 
 APP = str(Path(__file__).resolve().parents[1] / "dashboards" / "app.py")
 CHROMIUM = "/usr/bin/chromium"
@@ -58,14 +57,6 @@ def published(demo_warehouse: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return path
 
 
-def mart(path: Path, sql: str, params: list | None = None) -> list[tuple]:
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        return con.execute(sql, params or []).fetchall()
-    finally:
-        con.close()
-
-
 def app_at(page: str | None = None) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=90)
     at.run()
@@ -85,7 +76,7 @@ def fmt_pct(value: float) -> str:
 
 
 def support_expectations(path: Path, start: dt.date, end: dt.date) -> dict[str, str]:
-    opened, solved, positive, ratings, rated, requests = mart(
+    opened, solved, positive, ratings, rated, requests = query(
         path,
         "select sum(tickets_opened), sum(tickets_solved), sum(csat_positive_ratings), sum(csat_ratings), "
         "sum(csat_requests_rated), sum(csat_requests) from mart_support_daily where date_day between ? and ?",
@@ -101,30 +92,30 @@ def support_expectations(path: Path, start: dt.date, end: dt.date) -> dict[str, 
 
 def test_support_page_metrics_equal_the_marts(published: Path) -> None:
     at = app_at()
-    first, last = mart(published, "select min(date_day), max(date_day) from mart_support_daily")[0]
+    first, last = query(published, "select min(date_day), max(date_day) from mart_support_daily")[0]
     at.date_input(key="support_dates").set_value((first, last)).run()
     assert not at.exception, at.exception
     shown = metrics(at)
     for label, value in support_expectations(published, first, last).items():
         assert shown[label] == value, label
-    open_now = mart(published, "select count(*) from fct_tickets where status_category in ('open', 'pending')")[0][0]
+    open_now = query(published, "select count(*) from fct_tickets where status_category in ('open', 'pending')")[0][0]
     assert shown["Open or pending now"] == f"{open_now:,}"
     assert len(at.get("plotly_chart")) == 7
-    low = mart(published, "select count(*) from fct_csat where score <= 2")[0][0]
+    low = query(published, "select count(*) from fct_csat where score <= 2")[0][0]
     assert len(at.dataframe) == (2 if low else 1)
 
 
 def test_support_filters_by_source_category_and_status(published: Path) -> None:
     at = app_at()
-    first, last = mart(published, "select min(date_day), max(date_day) from mart_support_daily")[0]
+    first, last = query(published, "select min(date_day), max(date_day) from mart_support_daily")[0]
     at.date_input(key="support_dates").set_value((first, last))
     at.multiselect(key="support_sources").set_value(["featurebase / default"])
-    category = mart(published, "select category_name from fct_tickets group by 1 order by count(*) desc limit 1")[0][0]
+    category = query(published, "select category_name from fct_tickets group by 1 order by count(*) desc limit 1")[0][0]
     at.multiselect(key="support_categories").set_value([category])
     at.multiselect(key="support_statuses").set_value(["solved"])
     at.run()
     assert not at.exception, at.exception
-    expected = mart(
+    expected = query(
         published,
         "select count(*) from fct_tickets where category_name = ? and status_category = 'solved'",
         [category],
@@ -134,7 +125,7 @@ def test_support_filters_by_source_category_and_status(published: Path) -> None:
 
 def test_feedback_page_metrics_equal_the_marts(published: Path) -> None:
     at = app_at("pages/feedback.py")
-    items, votes, mrr, last_7d = mart(
+    items, votes, mrr, last_7d = query(
         published,
         "select count(*), sum(vote_count), sum(voter_mrr), sum(votes_last_7d) from mart_feature_demand "
         "where not is_deleted",
@@ -144,7 +135,7 @@ def test_feedback_page_metrics_equal_the_marts(published: Path) -> None:
     assert shown["Votes"] == f"{votes:,}"
     assert shown["MRR behind votes"] == f"${mrr:,.0f}"
     assert shown["Net votes, last 7 days"] == f"{int(last_7d):,}"
-    top_title = mart(
+    top_title = query(
         published,
         "select title from mart_feature_demand where not is_deleted "
         "order by vote_count desc, voter_mrr desc nulls last, title limit 1",
@@ -156,7 +147,7 @@ def test_feedback_page_metrics_equal_the_marts(published: Path) -> None:
 
 def test_data_health_page_shows_last_loads_and_quarantine(published: Path) -> None:
     at = app_at("pages/data_health.py")
-    last, quarantined = mart(
+    last, quarantined = query(
         published,
         "select (select max(loaded_at) from mart_load_runs where is_success and source_system = 'featurebase'), "
         "(select count(*) from fct_quarantine)",
@@ -226,10 +217,10 @@ def test_pages_render_in_headless_chromium(published: Path, dashboard_url: str, 
 
     assert Path(CHROMIUM).exists(), "Debian chromium is missing: `make test` installs it (apt-get install chromium)"
 
-    last = mart(published, "select max(date_day) from mart_support_daily")[0][0]
-    first = mart(published, "select min(date_day) from mart_support_daily")[0][0]
+    last = query(published, "select max(date_day) from mart_support_daily")[0][0]
+    first = query(published, "select min(date_day) from mart_support_daily")[0][0]
     expected_support = support_expectations(published, max(first, last - dt.timedelta(days=89)), last)
-    items = mart(published, "select count(*) from mart_feature_demand where not is_deleted")[0][0]
+    items = query(published, "select count(*) from mart_feature_demand where not is_deleted")[0][0]
     pages = {
         "support": ("", expected_support, 7),
         "feedback": ("feedback", {"Items": f"{items:,}"}, 4),
@@ -289,8 +280,8 @@ def test_load_while_dashboard_reads_has_no_lock_error(published: Path, demo_ware
     reader.start()
     mtime_before = published.stat().st_mtime_ns
     workspace = generate_workspace(seed=11, tickets=30, org_id="second")
-    with SandboxServer(FeaturebaseApp({"fb_second": workspace})) as server:
-        summary = refresh([Account("featurebase", "second", server.url, "fb_second")], demo_warehouse)
+    with serve_workspace(workspace, key="fb_second") as second:
+        summary = refresh([Account("featurebase", "second", second.url, "fb_second")], demo_warehouse)
     stop.set()
     reader.join(timeout=120)
     assert summary.ok, (summary.transform_error, [load.error for load in summary.failed_loads])

@@ -21,7 +21,7 @@ import yaml
 from pipelines.lock import BUSY_EXIT_CODE, WarehouseBusy, lock_path, warehouse_lock
 from sandbox.featurebase import FeaturebaseApp, generate_workspace
 from sandbox.server import SandboxServer
-from tests.conftest import CLI, FB_KEY, FeaturebaseSandbox, assert_raw_matches_truth, query
+from tests.conftest import CLI, FB_KEY, FeaturebaseSandbox, assert_raw_matches_truth, query, serve_workspace
 from tests.test_cli import cli_env
 from tests.test_prefect_flow import flow_run_artifacts, flow_run_logs
 
@@ -156,10 +156,8 @@ def test_one_bad_account_fails_the_run_after_the_others_load_and_publish(
 
 @pytest.fixture
 def small_sandbox() -> Iterator[FeaturebaseSandbox]:
-    workspace = generate_workspace(seed=5, tickets=100, org_id="org_small")
-    app = FeaturebaseApp({FB_KEY: workspace})
-    with SandboxServer(app) as server:
-        yield FeaturebaseSandbox(app, server, workspace)
+    with serve_workspace(generate_workspace(seed=5, tickets=100, org_id="org_small")) as sandbox:
+        yield sandbox
 
 
 def test_two_concurrent_runs_one_writes_the_other_exits_cleanly(
