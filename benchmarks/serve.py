@@ -15,7 +15,7 @@ from typing import Any
 import orjson
 
 from sandbox.featurebase import FeaturebaseApp, FeaturebaseWorkspace, generate_workspace
-from sandbox.server import SandboxServer
+from sandbox.framework.server import SandboxServer
 
 API_KEY = "fb_bench_key"
 

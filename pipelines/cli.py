@@ -286,7 +286,7 @@ def sandbox(
 ) -> None:
     """Serve the vendor stand-ins on 127.0.0.1 until Ctrl-C (control API under /_sandbox/)."""
     from sandbox.featurebase import FeaturebaseApp, generate_workspace
-    from sandbox.server import SandboxServer
+    from sandbox.framework.server import SandboxServer
 
     app_ = FeaturebaseApp({api_key: generate_workspace(seed=seed, tickets=tickets)})
     server = SandboxServer(app_, port=port)

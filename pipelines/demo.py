@@ -18,7 +18,7 @@ from pipelines.jobs import transform_and_publish
 from pipelines.runner import ProgressCallback, load_account
 from pipelines.summary import RunSummary
 from sandbox.featurebase import FeaturebaseApp, FeaturebaseWorkspace, generate_workspace
-from sandbox.server import SandboxServer
+from sandbox.framework.server import SandboxServer
 
 DEMO_WAREHOUSE = Path("data") / "demo" / "warehouse.duckdb"
 DEMO_KEY = "fb_demo_key"

@@ -14,7 +14,7 @@ import pytest
 
 from pipelines.accounts import Account
 from sandbox.featurebase import FeaturebaseApp, FeaturebaseWorkspace, generate_workspace
-from sandbox.server import SandboxServer
+from sandbox.framework.server import SandboxServer
 
 FB_KEY = "fb_test_key_a"
 FB_KEY_B = "fb_test_key_b"

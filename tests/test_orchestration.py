@@ -20,7 +20,7 @@ import yaml
 
 from pipelines.lock import BUSY_EXIT_CODE, WarehouseBusy, lock_path, warehouse_lock
 from sandbox.featurebase import FeaturebaseApp, generate_workspace
-from sandbox.server import SandboxServer
+from sandbox.framework.server import SandboxServer
 from tests.conftest import CLI, FB_KEY, FeaturebaseSandbox, assert_raw_matches_truth, query, serve_workspace
 from tests.test_cli import cli_env
 from tests.test_prefect_flow import flow_run_artifacts, flow_run_logs

@@ -13,7 +13,7 @@ import orjson
 import pytest
 
 from sandbox.featurebase import PART_TYPES, FeaturebaseApp, FeaturebaseWorkspace, generate_workspace
-from sandbox.server import SandboxServer
+from sandbox.framework.server import SandboxServer
 
 KEY_A = "fb_key_org_a"
 KEY_B = "fb_key_org_b"

@@ -12,7 +12,7 @@ import orjson
 import pytest
 
 from sandbox.featurebase import FeaturebaseApp, FeaturebaseWorkspace, generate_workspace
-from sandbox.server import SandboxServer
+from sandbox.framework.server import SandboxServer
 
 KEY = "fb_key_feedback"
 VERSION = {"Featurebase-Version": "2026-01-01.nova"}

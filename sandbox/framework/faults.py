@@ -1,8 +1,10 @@
 """Fault injection for sandbox vendor apps.
 
 Faults are armed per route name (or for every route) and fire on the matching requests, so a test can
-reproduce exactly the failure a real vendor produces once: a 429 with Retry-After, a slow response, or a
-connection that dies half-way through the body.
+reproduce exactly the failure a real vendor produces once: a 429 with Retry-After, a slow response, a
+connection that dies half-way through the body, or a change to the data that lands between two requests of a
+scan (`mutate`: the app applies a mutation payload just before serving the request, e.g. a ticket that moves to
+page 1 while a client reads page 3, or a record deleted between its list and detail requests).
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import threading
 from dataclasses import asdict, dataclass
 from typing import Any
 
-FAULT_KINDS = ("status", "delay", "truncate")
+FAULT_KINDS = ("status", "delay", "truncate", "mutate")
 
 
 @dataclass
@@ -25,6 +27,7 @@ class Fault:
     status: int | None = None
     retry_after: float | None = None
     delay: float | None = None
+    mutation: dict[str, Any] | None = None
     to_skip: int = 0
     remaining: int = 1
 
@@ -49,6 +52,7 @@ class FaultInjector:
         status: int | None = None,
         retry_after: float | None = None,
         delay: float | None = None,
+        mutation: dict[str, Any] | None = None,
     ) -> Fault:
         """Arm a fault for the next `times` requests to `endpoint` (a route name; None = any) after skipping `after`."""
         if kind not in FAULT_KINDS:
@@ -63,6 +67,8 @@ class FaultInjector:
                 retry_after = 1
         if kind == "delay" and delay is None:
             delay = 1.0
+        if kind == "mutate" and not isinstance(mutation, dict):
+            raise ValueError("mutate faults need a mutation payload (the app's mutate() arguments)")
         fault = Fault(
             kind=kind,
             endpoint=endpoint,
@@ -71,6 +77,7 @@ class FaultInjector:
             status=status,
             retry_after=retry_after,
             delay=float(delay) if delay is not None else None,
+            mutation=dict(mutation) if mutation else None,
             to_skip=int(after),
             remaining=int(times),
         )

@@ -26,7 +26,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import orjson
 
-from sandbox.faults import FaultInjector
+from sandbox.framework.faults import FaultInjector
 
 logger = logging.getLogger(__name__)
 
@@ -118,24 +118,24 @@ _PARAM = re.compile(r"^\{(\w+)\}$")
 
 
 class _RateLimiter:
-    """Sliding 60 s window per API key; only consulted when a limit is configured."""
+    """Sliding window per API key (60 s unless a test scales it down); only consulted when a limit is set."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._windows: dict[str, deque[float]] = {}
 
-    def hit(self, key: str, limit: int) -> tuple[bool, int, float, float]:
+    def hit(self, key: str, limit: int, window_s: float = 60.0) -> tuple[bool, int, float, float]:
         """Record a request; returns (allowed, remaining, reset_epoch, retry_after_seconds)."""
         now = time.monotonic()
         with self._lock:
             window = self._windows.setdefault(key, deque())
-            while window and window[0] <= now - 60.0:
+            while window and window[0] <= now - window_s:
                 window.popleft()
             allowed = len(window) < limit
             if allowed:
                 window.append(now)
             oldest = window[0] if window else now
-            free_in = max(0.0, oldest + 60.0 - now)
+            free_in = max(0.0, oldest + window_s - now)
             remaining = max(0, limit - len(window))
         return allowed, remaining, time.time() + free_in, free_in
 
@@ -154,10 +154,21 @@ class VendorApp:
     #: Limit advertised in X-RateLimit-* headers when no limit is enforced (the vendor's documented one).
     documented_rate_limit: int | None = None
 
-    def __init__(self, latency_ms: float = 0.0, rate_limit_per_minute: int | None = None) -> None:
+    #: Requests kept in the request log (arrival time, route, status, key) for rate and order assertions.
+    request_log_size = 100_000
+
+    def __init__(
+        self,
+        latency_ms: float = 0.0,
+        rate_limit_per_minute: int | None = None,
+        rate_window_seconds: float = 60.0,
+    ) -> None:
         self.latency_ms = latency_ms
         self.rate_limit_per_minute = rate_limit_per_minute
+        # the vendor's window is a minute; tests scale it down (e.g. 60 per 2 s) so a rate-limited run is quick
+        self.rate_window_seconds = rate_window_seconds
         self.faults = FaultInjector()
+        self.request_log: deque[tuple[float, str, int, str | None]] = deque(maxlen=self.request_log_size)
         self._routes: list[Route] = []
         self._counts: Counter[str] = Counter()
         self._statuses: Counter[int] = Counter()
@@ -242,7 +253,16 @@ class VendorApp:
         with self._counts_lock:
             self._counts.clear()
             self._statuses.clear()
+            self.request_log.clear()
         self._limiter.reset()
+
+    def logged_requests(self) -> list[dict[str, Any]]:
+        """Every counted request in arrival order: `at` (epoch s), route, status and whether it carried a key."""
+        with self._counts_lock:
+            return [
+                {"at": at, "route": route, "status": status, "keyed": key is not None}
+                for at, route, status, key in self.request_log
+            ]
 
     # ---------------------------------------------------------------- dispatch
     def handle(self, method: str, target: str, headers: Headers, body: bytes) -> Served:
@@ -272,6 +292,9 @@ class VendorApp:
             response, rl_headers = self._rate_limit(request)
             if response is None:
                 fault = self.faults.match(name)
+                if fault is not None and fault.kind == "mutate":
+                    self.mutate(dict(fault.mutation or {}))  # the data changes, then this request is served
+                    fault = None
                 if fault is not None and fault.kind == "status":
                     status = int(fault.status or 500)
                     response = self.error(status, _fault_code(status), "Injected fault")
@@ -290,6 +313,7 @@ class VendorApp:
         wait = max(fault_delay, self.latency_ms / 1000.0 - (time.monotonic() - started))
         with self._counts_lock:
             self._statuses[response.status] += 1
+            self.request_log.append((time.time(), name, response.status, request.api_key))
         return Served(response, truncate, max(0.0, wait))
 
     def _run(self, request: Request, route: Route | None) -> Response:
@@ -317,7 +341,9 @@ class VendorApp:
                 "X-RateLimit-Remaining": str(advertised - 1),
                 "X-RateLimit-Reset": str(math.ceil(time.time() + 60)),
             }
-        allowed, remaining, reset_epoch, free_in = self._limiter.hit(request.api_key or "-anonymous-", limit)
+        allowed, remaining, reset_epoch, free_in = self._limiter.hit(
+            request.api_key or "-anonymous-", limit, self.rate_window_seconds
+        )
         headers = {
             "X-RateLimit-Limit": str(limit),
             "X-RateLimit-Remaining": str(remaining),
@@ -340,6 +366,8 @@ class VendorApp:
         try:
             if method == "GET" and action == "requests":
                 return Response(200, self.control_stats())
+            if method == "GET" and action == "log":
+                return Response(200, {"requests": self.logged_requests()})
             if method == "POST" and action == "requests/reset":
                 self.reset_request_counts()
                 return Response(200, {"ok": True})
@@ -371,15 +399,34 @@ class VendorApp:
         }
 
     def configure(
-        self, latency_ms: float | None = None, rate_limit_per_minute: int | None | str = "unchanged"
+        self,
+        latency_ms: float | None = None,
+        rate_limit_per_minute: int | None | str = "unchanged",
+        rate_window_seconds: float | None = None,
+        **vendor_options: Any,
     ) -> dict[str, Any]:
-        """Change the global knobs at runtime (rate_limit_per_minute=None removes the limit)."""
+        """Change the global knobs at runtime (rate_limit_per_minute=None removes the limit); options a vendor
+        app adds (e.g. UsersLoop's paginator shape) go to `configure_vendor`."""
         if latency_ms is not None:
             self.latency_ms = float(latency_ms)
+        if rate_window_seconds is not None:
+            self.rate_window_seconds = float(rate_window_seconds)
+            self._limiter.reset()
         if rate_limit_per_minute != "unchanged":
             self.rate_limit_per_minute = int(rate_limit_per_minute) if rate_limit_per_minute else None
             self._limiter.reset()
-        return {"latency_ms": self.latency_ms, "rate_limit_per_minute": self.rate_limit_per_minute}
+        return {
+            "latency_ms": self.latency_ms,
+            "rate_limit_per_minute": self.rate_limit_per_minute,
+            "rate_window_seconds": self.rate_window_seconds,
+            **self.configure_vendor(**vendor_options),
+        }
+
+    def configure_vendor(self, **options: Any) -> dict[str, Any]:
+        """Vendor-specific runtime options (override); unknown options are an error."""
+        if options:
+            raise ValueError(f"unknown option(s) {', '.join(sorted(options))}")
+        return {}
 
 
 def _fault_code(status: int) -> str:
@@ -438,7 +485,7 @@ def _wire(response: Response, payload: bytes, close: bool) -> bytes:
 class _AsyncHttpServer:
     """Keep-alive HTTP/1.1 (no pipelining, no chunked request bodies) in front of a VendorApp."""
 
-    def __init__(self, app: VendorApp) -> None:
+    def __init__(self, app: VendorApp | Any) -> None:
         self.app = app
         self.writers: set[asyncio.StreamWriter] = set()
 
@@ -488,7 +535,7 @@ class _AsyncHttpServer:
 class SandboxServer:
     """Serve a VendorApp on a local port from an event loop in a daemon thread (port 0 picks a free port)."""
 
-    def __init__(self, app: VendorApp, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(self, app: VendorApp | Any, host: str = "127.0.0.1", port: int = 0) -> None:
         self.app = app
         self.host = host
         self.port = port

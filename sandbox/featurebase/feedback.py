@@ -15,21 +15,18 @@ clock >= 1 s (like ticket mutations), and all its changes share that instant.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import random
-from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterable
+from bisect import bisect_right
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-import orjson
-
-from sandbox._ids import iso_ms, to_ms
-from sandbox.server import Request, Response
+from sandbox.framework.ids import iso_ms, to_ms
+from sandbox.framework.paging import ParamError, encode_cursor, int_arg, keyset_cursor, keyset_page, multi_arg
+from sandbox.framework.server import Request, Response
 
 if TYPE_CHECKING:
-    from sandbox.featurebase import FeaturebaseApp, FeaturebaseWorkspace
+    from sandbox.featurebase.app import FeaturebaseApp
+    from sandbox.featurebase.workspace import FeaturebaseWorkspace
 
 HOUR = 3_600_000
 DAY = 24 * HOUR
@@ -103,46 +100,9 @@ _ADMIN_COMMENTS = [
 _PRIVATE_NOTES = ["Big account asking, prioritise.", "Duplicate of an older post.", "Needs design review first."]
 
 
-def encode_cursor(payload: dict[str, Any]) -> str:
-    return base64.urlsafe_b64encode(orjson.dumps(payload)).decode().rstrip("=")
-
-
-def decode_cursor(raw: str) -> dict[str, Any]:
-    value = orjson.loads(base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)))
-    if not isinstance(value, dict):
-        raise ValueError("cursor is not an object")
-    return value
-
-
 def _slug(text: str) -> str:
     out = "".join(c.lower() if c.isalnum() else "-" for c in text)
     return "-".join(p for p in out.split("-") if p)
-
-
-def _keyset(
-    keys: list[tuple[Any, ...]],
-    objs: list[dict[str, Any]],
-    ascending: bool,
-    after: tuple[Any, ...] | None,
-    limit: int,
-    keep: Callable[[dict[str, Any]], bool] | None = None,
-) -> tuple[list[dict[str, Any]], tuple[Any, ...] | None]:
-    """One page over ascending `keys` walked up or down, starting after key `after`; (items, last key if more)."""
-    if ascending:
-        idx: Iterable[int] = range(bisect_right(keys, after) if after is not None else 0, len(keys))
-    else:
-        idx = range((bisect_left(keys, after) if after is not None else len(keys)) - 1, -1, -1)
-    items: list[dict[str, Any]] = []
-    last: tuple[Any, ...] | None = None
-    for j in idx:
-        obj = objs[j]
-        if keep is not None and not keep(obj):
-            continue
-        if len(items) == limit:
-            return items, last
-        items.append(obj)
-        last = keys[j]
-    return items, None
 
 
 class FeedbackStore:
@@ -243,7 +203,7 @@ class FeedbackStore:
             )
 
     def _generate_users(self, n: int) -> None:
-        from sandbox.featurebase import _FIRST, _LAST  # here: circular at import time
+        from sandbox.featurebase.workspace import _FIRST, _LAST  # here: circular at import time
 
         ws, rng = self.ws, self.rng
         # Skewed company sizes: a few companies have many users, so co-workers vote on the same posts.
@@ -471,7 +431,7 @@ class FeedbackStore:
         with self.ws._lock:
             keys, posts = self._post_index(sort_by)
             keep = (lambda p: _post_matches(p, filters)) if filters else None
-            return _keyset(keys, posts, order == "asc", after, limit, keep)
+            return keyset_page(keys, posts, order == "asc", after, limit, keep)
 
     def list_voters(
         self, post_id: str, limit: int, after_seq: int | None
@@ -510,7 +470,7 @@ class FeedbackStore:
                     idx = self._indexes[("comments", sort_by)] = ([r[0] for r in rows], [r[1] for r in rows])
                 keys, objs = idx
             keep = None if privacy == "all" else (lambda c: c["isPrivate"] == (privacy == "private"))
-            return _keyset(keys, objs, sort_by == "old", after, limit, keep)
+            return keyset_page(keys, objs, sort_by == "old", after, limit, keep)
 
     # ---------------------------------------------------------------------------------- truth
     def truth(self) -> dict[str, Any]:
@@ -561,36 +521,16 @@ def _post_matches(post: dict[str, Any], f: dict[str, Any]) -> bool:
 
 
 # ------------------------------------------------------------------------------------------ HTTP
-def _multi(request: Request, name: str) -> list[str]:
-    values = request.query.get(name, []) + request.query.get(f"{name}[]", [])
-    return [v for raw in values for v in raw.split(",") if v]
-
-
 def _limit(app: FeaturebaseApp, request: Request) -> int | Response:
     try:
-        limit = int(request.arg("limit", "10") or "10")
-    except ValueError:
-        limit = -1
-    if not 1 <= limit <= 100:
-        return app.error(400, "invalid_parameter", "limit must be an integer between 1 and 100", "limit")
-    return limit
+        return int_arg(request, "limit", 10, 1, 100)
+    except ParamError as exc:
+        return app.error(400, "invalid_parameter", str(exc), exc.param)
 
 
-def _cursor(request: Request, sort: str, types: tuple[type | tuple[type, ...], ...]) -> tuple[Any, ...] | None:
-    """Decode a keyset cursor `{"s": sort, "k": [...]}`; raises ValueError when it does not fit."""
-    raw = request.arg("cursor")
-    if not raw:
-        return None
-    try:
-        payload = decode_cursor(raw)
-    except (ValueError, binascii.Error, orjson.JSONDecodeError) as exc:
-        raise ValueError("bad cursor") from exc
-    key = payload.get("k")
-    if payload.get("s") != sort or not isinstance(key, list) or len(key) != len(types):
-        raise ValueError("cursor belongs to another listing")
-    if not all(isinstance(v, t) and not isinstance(v, bool) for v, t in zip(key, types, strict=True)):
-        raise ValueError("bad keyset")
-    return tuple(key)
+def _cursor(request: Request, listing: str, types: tuple[type | tuple[type, ...], ...]) -> tuple[Any, ...] | None:
+    """The keyset a Featurebase cursor resumes after; ValueError when it does not fit the listing."""
+    return keyset_cursor(request.arg("cursor"), listing, types)
 
 
 def _bad_cursor(app: FeaturebaseApp) -> Response:
@@ -619,7 +559,7 @@ def register_routes(app: FeaturebaseApp) -> None:
             return app.error(400, "invalid_parameter", "sortOrder must be asc or desc", "sortOrder")
         filters: dict[str, Any] = {}
         for name in ("boardId", "statusId", "tags"):
-            if values := _multi(request, name):
+            if values := multi_arg(request, name):
                 filters[name] = set(values)
         if q := request.arg("q"):
             filters["q"] = q.lower()
