@@ -17,8 +17,8 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-PUBLISHED_NAME = "analytics.duckdb"
-DEFAULT_WAREHOUSE = Path("data") / "warehouse.duckdb"
+from pipelines.warehouse.base import DEFAULT_ANCHOR, PUBLISHED_NAME, published_path_for
+
 DEMO_PUBLISHED = Path("data") / "demo" / PUBLISHED_NAME
 FRESHNESS_ENV = "FEEDBACK_FRESHNESS_HOURS"
 DEFAULT_FRESHNESS_HOURS = 2.0  # 2x the hourly schedule in prefect.yaml
@@ -41,8 +41,8 @@ def published_file() -> Path:
     explicit = _argv_option("--published") or os.environ.get("FEEDBACK_PUBLISHED")
     if explicit:
         return Path(explicit).expanduser().resolve()
-    warehouse = _argv_option("--warehouse") or os.environ.get("FEEDBACK_WAREHOUSE") or DEFAULT_WAREHOUSE
-    return Path(warehouse).expanduser().resolve().with_name(PUBLISHED_NAME)
+    warehouse = _argv_option("--warehouse") or os.environ.get("FEEDBACK_WAREHOUSE") or DEFAULT_ANCHOR
+    return published_path_for(Path(warehouse).expanduser().resolve())
 
 
 def freshness_hours() -> float:

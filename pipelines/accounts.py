@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 import dlt
 
 from pipelines.dlt_settings import configure_dlt
+from pipelines.errors import ConfigError
 from pipelines.vendors import VENDOR_NAMES, get_vendor
+from sources.common.vendor import VendorSpec
 
 _ACCOUNT_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
@@ -47,25 +49,35 @@ def _named_account_names(vendor: str) -> set[str]:
     return names
 
 
+def _base_url(vendor: VendorSpec, section: str) -> str:
+    """`base_url`, else the vendor's workspace URL filled with `workspace` (Product7), else the default."""
+    base_url = dlt.config.get(f"{section}.base_url")
+    if base_url:
+        return str(base_url)
+    workspace = dlt.config.get(f"{section}.workspace")
+    if workspace and vendor.workspace_url:
+        return vendor.workspace_url.format(workspace=str(workspace).strip())
+    return vendor.default_base_url
+
+
 def configured_accounts(vendors: list[str] | None = None) -> list[Account]:
     """Every account with an API key, in a stable order: default first, then named accounts A-Z."""
     configure_dlt()
     accounts: list[Account] = []
     for vendor_name in vendors or list(VENDOR_NAMES):
         vendor = get_vendor(vendor_name)
-        key = dlt.secrets.get(f"sources.{vendor.name}.api_key")
+        section = f"sources.{vendor.name}"
+        key = dlt.secrets.get(f"{section}.api_key")
         if key:
-            base_url = dlt.config.get(f"sources.{vendor.name}.base_url") or vendor.default_base_url
-            accounts.append(Account(vendor.name, "default", str(base_url), str(key)))
+            accounts.append(Account(vendor.name, "default", _base_url(vendor, section), str(key)))
         for name in sorted(_named_account_names(vendor.name)):
             if not _ACCOUNT_NAME.match(name) or name == "default":
-                raise ValueError(
+                raise ConfigError(
                     f"{vendor.name}: account name {name!r} must be lowercase letters, digits, '-' or '_' "
                     "(and not 'default', which is the plain api_key)"
                 )
-            key = dlt.secrets.get(f"sources.{vendor.name}.accounts.{name}.api_key")
+            key = dlt.secrets.get(f"{section}.accounts.{name}.api_key")
             if not key:
                 continue
-            base_url = dlt.config.get(f"sources.{vendor.name}.accounts.{name}.base_url") or vendor.default_base_url
-            accounts.append(Account(vendor.name, name, str(base_url), str(key)))
+            accounts.append(Account(vendor.name, name, _base_url(vendor, f"{section}.accounts.{name}"), str(key)))
     return accounts

@@ -1,56 +1,116 @@
-"""`feedback-warehouse`: demo, run, transform, sandbox, status, check, schedule."""
+"""`feedback-warehouse`: demo, run, transform, check, status, sandbox, schedule, dashboard.
+
+Every user mistake is one line that says how to fix it, with exit code 2 (configuration and usage); a run that
+fails exits 1; a warehouse another run is writing exits 3. `--debug` (or FEEDBACK_WAREHOUSE_DEBUG=1) shows the
+traceback instead.
+"""
 
 from __future__ import annotations
 
+import functools
+import os
 import sys
-import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import typer
-from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
-from pipelines.warehouse import published_path, resolve_warehouse
+from pipelines.console import RunProgress, console, err_console, print_summary
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help="Product feedback and support data -> DuckDB.")
-# pipes and CI logs get 120 columns rather than Rich's 80, so table names are not cut
-console = Console(width=None if sys.stdout.isatty() else 120)
-err_console = Console(stderr=True, width=None if sys.stderr.isatty() else 200)
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="Product feedback and support data from vendor APIs -> a SQL warehouse (DuckDB or PostgreSQL) -> marts.",
+)
+DEBUG_ENV = "FEEDBACK_WAREHOUSE_DEBUG"
+F = TypeVar("F", bound=Callable[..., Any])
 
 WarehouseOpt = Annotated[
     Path | None,
     typer.Option(
-        "--warehouse", "-w", help="DuckDB warehouse file (default: $FEEDBACK_WAREHOUSE or data/warehouse.duckdb)"
+        "--warehouse",
+        "-w",
+        help="the DuckDB warehouse file; with --engine postgres, where its local files go "
+        "(default: $FEEDBACK_WAREHOUSE or data/warehouse.duckdb)",
     ),
 ]
-
-
+EngineOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--engine", help="warehouse engine: duckdb or postgres (default: $FEEDBACK_WAREHOUSE_ENGINE or duckdb)"
+    ),
+]
 WaitOpt = Annotated[
     float,
     typer.Option("--wait", help="seconds to wait for another run writing the same warehouse (default: exit 3 at once)"),
 ]
+SourceOpt = Annotated[
+    list[str] | None,
+    typer.Option("--source", "-s", help="only this vendor (repeatable; default: every vendor with a key)"),
+]
+
+
+def _debug() -> bool:
+    return os.environ.get(DEBUG_ENV, "").lower() in ("1", "true", "yes")
+
+
+@app.callback()
+def _main(
+    debug: Annotated[bool, typer.Option("--debug", help="show tracebacks instead of one-line errors")] = False,
+) -> None:
+    if debug:
+        os.environ[DEBUG_ENV] = "1"
+
+
+def _fail(message: str, code: int) -> typer.Exit:
+    err_console.print(f"error: {' '.join(str(message).split())}", highlight=False, soft_wrap=True, markup=False)
+    return typer.Exit(code)
+
+
+def one_line_errors(command: F) -> F:
+    """User mistakes and failures as one line and an exit code; the traceback only with --debug."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from pipelines.errors import USAGE_EXIT_CODE, ConfigError
+        from pipelines.lock import BUSY_EXIT_CODE, WarehouseBusy
+        from sources.common.errors import SourceError
+
+        try:
+            return command(*args, **kwargs)
+        except (typer.Exit, typer.Abort, KeyboardInterrupt):
+            raise
+        except Exception as exc:
+            if _debug():
+                raise
+            if isinstance(exc, ConfigError):
+                raise _fail(str(exc), USAGE_EXIT_CODE) from None
+            if isinstance(exc, WarehouseBusy):
+                raise _fail(str(exc), BUSY_EXIT_CODE) from None
+            if isinstance(exc, SourceError):
+                raise _fail(exc.one_line(), 1) from None
+            if isinstance(exc, PermissionError | IsADirectoryError | NotADirectoryError):
+                where = f" ({exc.filename})" if exc.filename else ""
+                raise _fail(f"{exc.strerror}{where}. Fix: choose a writable --warehouse", USAGE_EXIT_CODE) from None
+            raise _fail(f"{type(exc).__name__}: {exc} (run with --debug for the traceback)", 1) from None
+
+    return wrapper  # type: ignore[return-value]
 
 
 @contextmanager
-def _writer(path: Path, wait: float) -> Iterator[None]:
-    """The warehouse's writer lock for this command; a busy warehouse is one clear line and exit code 3."""
-    from pipelines.lock import BUSY_EXIT_CODE, WarehouseBusy, warehouse_lock
+def _writer(warehouse: Any, wait: float) -> Iterator[None]:
+    """The warehouse's writer lock for this command; a busy warehouse is one line and exit code 3."""
 
-    def waiting(busy: WarehouseBusy) -> None:
-        err_console.print(f"waiting up to {wait:.0f}s: {busy}", highlight=False, soft_wrap=True)
+    def waiting(busy: Exception) -> None:
+        err_console.print(f"waiting up to {wait:.0f}s: {busy}", highlight=False, soft_wrap=True, markup=False)
 
-    try:
-        with warehouse_lock(path, wait, on_wait=waiting):
-            yield
-    except WarehouseBusy as busy:
-        err_console.print(f"error: {busy}", highlight=False, soft_wrap=True)
-        raise typer.Exit(BUSY_EXIT_CODE) from None
+    with warehouse.lock(wait, on_wait=waiting):
+        yield
 
 
 def _self_command() -> str:
@@ -70,147 +130,69 @@ def _utc(value: datetime | None) -> datetime | None:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-class RunProgress:
-    """Rich spinners per account on a terminal; one plain line per phase otherwise (CI, Prefect, pipes)."""
+def _accounts(source: list[str] | None) -> list[Any]:
+    from pipelines.accounts import configured_accounts
+    from pipelines.errors import ConfigError
+    from pipelines.vendors import VENDOR_NAMES, get_vendor
 
-    def __init__(self) -> None:
-        self.live = console.is_terminal
-        self.progress = Progress(
-            SpinnerColumn(),
-            TextColumn("[bold]{task.description}"),
-            TextColumn("{task.fields[phase]}"),
-            TextColumn("{task.fields[requests]} requests"),
-            TimeElapsedColumn(),
-            console=console,
-            disable=not self.live,
+    for name in source or []:
+        get_vendor(name)  # an unknown vendor is a usage error, before anything else
+    accounts = configured_accounts(source)
+    if not accounts:
+        wanted = source or list(VENDOR_NAMES)
+        settings = " or ".join(f"{get_vendor(v).env_prefix}__API_KEY" for v in wanted)
+        raise ConfigError(
+            f"no account configured for {', '.join(wanted)}. Fix: set {settings} (or api_key under "
+            "[sources.<vendor>] in .dlt/secrets.toml), or try `feedback-warehouse demo`"
         )
-        self.tasks: dict[str, Any] = {}
-        self._lock = threading.Lock()
-
-    def __enter__(self) -> RunProgress:
-        self.progress.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.progress.stop()
-
-    def __call__(self, label: str, phase: str, info: dict[str, Any]) -> None:
-        with self._lock:
-            if label not in self.tasks:
-                self.tasks[label] = self.progress.add_task(label, total=None, phase="", requests=0)
-            task = self.tasks[label]
-        if phase == "requests":
-            self.progress.update(task, requests=info.get("requests", 0))
-            return
-        shown = {"done": "done" if info.get("ok") else "failed"}.get(phase, phase)
-        self.progress.update(task, phase=shown)
-        if not self.live:
-            extra = f" ({info['packages']} pending packages from an interrupted run)" if phase == "recover" else ""
-            console.print(f"{label}: {shown}{extra}", highlight=False)
-
-
-def _aggregate_loads(loads: list[Any]) -> dict[str, dict[str, Any]]:
-    """Loads of the same account (the demo makes one per simulated day) summed into one entry per account."""
-    merged: dict[str, dict[str, Any]] = {}
-    for load in loads:
-        entry = merged.setdefault(
-            load.label, {"rows": {}, "requests": 0, "quarantined": 0, "seconds": 0.0, "ok": True, "recovered": 0}
-        )
-        for table_name, count in load.rows.items():
-            entry["rows"][table_name] = entry["rows"].get(table_name, 0) + count
-        entry["requests"] += load.requests.get("requests", 0)
-        entry["quarantined"] += load.quarantined
-        entry["seconds"] += load.duration_s
-        entry["ok"] = entry["ok"] and load.ok
-        entry["recovered"] += load.recovered_packages
-    return merged
-
-
-def _print_summary(summary: Any) -> None:
-    if summary.runs:
-        runs = Table(title="Runs")
-        for column in ("run", "as of (UTC)", "requests", "rows", "seconds"):
-            runs.add_column(column, justify="left" if column in ("run", "as of (UTC)") else "right")
-        for entry in summary.runs:
-            runs.add_row(
-                entry["run"],
-                entry["as_of"][:19],
-                f"{entry['requests']:,}",
-                f"{entry['rows']:,}",
-                f"{entry['seconds']:.1f}",
-            )
-        console.print(runs)
-    table = Table(title="Loads" if not summary.runs else "Loaded (all runs)")
-    for column in ("account", "table", "rows", "requests", "quarantined", "seconds"):
-        table.add_column(column, justify="left" if column in ("account", "table") else "right")
-    for label, entry in _aggregate_loads(summary.loads).items():
-        status = "" if entry["ok"] else " [red](failed)[/]"
-        if entry["recovered"]:
-            status += f" (+{entry['recovered']} recovered)"
-        per_account = [f"{entry['requests']:,}", f"{entry['quarantined']:,}", f"{entry['seconds']:.1f}"]
-        rows = sorted(entry["rows"].items()) or [("-", 0)]
-        for index, (name, count) in enumerate(rows):
-            first = index == 0
-            table.add_row(
-                label + status if first else "",
-                name,
-                f"{count:,}",
-                *(per_account if first else ["", "", ""]),
-                end_section=index == len(rows) - 1,
-            )
-    console.print(table)
-    if summary.quarantined:
-        console.print(
-            f"[yellow]{summary.quarantined} record(s) quarantined[/] (see the vendor's `quarantine` table for reasons)"
-        )
-    if summary.marts:
-        marts = ", ".join(f"{name} {count:,}" for name, count in summary.marts.items())
-        console.print(f"Marts: {marts}", highlight=False)
-        csat = f"{summary.csat_pct:.1f}% ({summary.csat_ratings:,} ratings)" if summary.csat_pct is not None else "n/a"
-        console.print(f"CSAT: {csat}", highlight=False)
-    if summary.published:
-        console.print(f"Published: {summary.published}", highlight=False)
-        from pipelines.reporting import headline_lines, headline_metrics
-
-        for line in headline_lines(headline_metrics(Path(summary.published))):
-            console.print(line, highlight=False)
-    for load in summary.failed_loads:
-        err_console.print(f"error: {load.error}", highlight=False, soft_wrap=True)
-    if summary.transform_error:
-        err_console.print(f"error: {summary.transform_error}", highlight=False, soft_wrap=True)
-    console.print(f"Finished in {summary.duration_s:.1f}s", highlight=False)
+    return accounts
 
 
 @app.command()
+@one_line_errors
 def demo(
-    warehouse: WarehouseOpt = None,
-    tickets: Annotated[int, typer.Option(help="tickets in the generated sandbox workspace")] = 500,
-    seed: Annotated[int, typer.Option(help="seed of the generated workspace")] = 7,
+    warehouse: Annotated[
+        Path | None,
+        typer.Option("--warehouse", "-w", help="the demo's DuckDB file (default: data/demo/warehouse.duckdb)"),
+    ] = None,
+    scale: Annotated[
+        int | None,
+        typer.Option("--scale", "--tickets", help="size of each generated account (default: each vendor's own)"),
+    ] = None,
+    seed: Annotated[int, typer.Option(help="seed of the generated accounts")] = 7,
+    force: Annotated[
+        bool, typer.Option(help="replace a warehouse the demo did not create (its files are deleted)")
+    ] = False,
     wait: WaitOpt = 0.0,
 ) -> None:
-    """Sandbox APIs on localhost -> DuckDB -> marts -> analytics.duckdb -> summary. Needs no API keys."""
-    from pipelines.demo import DEMO_WAREHOUSE, run_demo
+    """Sandbox APIs on localhost -> DuckDB -> marts -> analytics.duckdb -> summary. Needs no API keys.
 
-    path = resolve_warehouse(warehouse or DEMO_WAREHOUSE)
-    console.print(
-        f"Demo: sandbox Featurebase ({tickets} tickets, feedback boards), a backfill then 13 daily runs -> {path}",
-        highlight=False,
-    )
-    with _writer(path, wait), RunProgress() as progress:
-        summary = run_demo(path, tickets=tickets, seed=seed, progress=progress)
-    _print_summary(summary)
+    Starts from an empty demo warehouse each time; it only ever deletes files it created itself.
+    """
+    from pipelines.demo import DEMO_WAREHOUSE, demo_vendors, run_demo
+    from pipelines.warehouse import open_warehouse
+
+    target = open_warehouse(warehouse or DEMO_WAREHOUSE, "duckdb")
+    names = ", ".join(vendor.label for vendor in demo_vendors())
+    console.print(f"Demo: sandbox {names}; a backfill then 13 daily runs -> {target.anchor}", highlight=False)
+    target.validate()
+    with _writer(target, wait), RunProgress() as progress:
+        summary = run_demo(target, scale=scale, seed=seed, progress=progress, force=force)
+    print_summary(summary)
     if not summary.ok:
         raise typer.Exit(1)
     console.print(
-        f"Dashboards: {_self_command()} dashboard --warehouse {path}  (then open http://127.0.0.1:8501)",
+        f"Dashboards: {_self_command()} dashboard --warehouse {target.anchor}  (then open http://127.0.0.1:8501)",
         highlight=False,
     )
 
 
 @app.command()
+@one_line_errors
 def run(
-    source: Annotated[list[str] | None, typer.Option("--source", "-s", help="vendor to load (repeatable)")] = None,
+    source: SourceOpt = None,
     warehouse: WarehouseOpt = None,
+    engine: EngineOpt = None,
     full_refresh: Annotated[bool, typer.Option(help="forget incremental cursors and re-read everything")] = False,
     reconcile: Annotated[
         bool, typer.Option(help="full scans that catch edits cursors cannot see and record deletions")
@@ -227,76 +209,76 @@ def run(
     wait: WaitOpt = 0.0,
 ) -> None:
     """Load every configured account (keys from .dlt/secrets.toml or env), then build and publish the marts."""
-    from pipelines.accounts import configured_accounts
     from pipelines.jobs import refresh
+    from pipelines.warehouse import open_warehouse
 
-    path = resolve_warehouse(warehouse)
-    try:
-        accounts = configured_accounts(source)
-    except ValueError as exc:
-        err_console.print(f"error: {exc}", highlight=False)
-        raise typer.Exit(2) from None
-    if not accounts:
-        err_console.print(
-            "error: no vendor account configured. Set SOURCES__FEATUREBASE__API_KEY (or [sources.featurebase] "
-            "api_key in .dlt/secrets.toml), or try `feedback-warehouse demo`.",
-            highlight=False,
-        )
-        raise typer.Exit(2)
-    with _writer(path, wait), RunProgress() as progress:
+    accounts = _accounts(source)
+    target = open_warehouse(warehouse, engine)
+    target.validate()  # before any extract: a wrong warehouse costs a second, not a whole run
+    with _writer(target, wait), RunProgress() as progress:
         summary = refresh(
             accounts,
-            path,
+            target,
             full_refresh=full_refresh,
             reconcile=reconcile,
             as_of=_utc(as_of),
             transform=transform,
             progress=progress,
         )
-    _print_summary(summary)
+    print_summary(summary)
     if not summary.ok:
         raise typer.Exit(1)
 
 
 @app.command("transform")
-def transform_command(warehouse: WarehouseOpt = None, wait: WaitOpt = 0.0) -> None:
+@one_line_errors
+def transform_command(warehouse: WarehouseOpt = None, engine: EngineOpt = None, wait: WaitOpt = 0.0) -> None:
     """dbt build (models, seeds, data and unit tests) then publish analytics.duckdb."""
+    from pipelines.errors import ConfigError
     from pipelines.jobs import transform_and_publish
     from pipelines.summary import RunSummary
+    from pipelines.warehouse import open_warehouse
 
-    path = resolve_warehouse(warehouse)
-    if not path.exists():
-        err_console.print(f"error: no warehouse at {path}; run `feedback-warehouse run` first", highlight=False)
-        raise typer.Exit(2)
+    target = open_warehouse(warehouse, engine)
+    if not target.exists():
+        raise ConfigError(f"no warehouse at {target.describe()}. Fix: run `feedback-warehouse run` (or `demo`) first")
+    target.validate()
     started = time.monotonic()
-    with _writer(path, wait):
-        summary = transform_and_publish(path, RunSummary())
+    with _writer(target, wait):
+        summary = transform_and_publish(target, RunSummary())
     summary.duration_s = round(time.monotonic() - started, 3)
-    _print_summary(summary)
+    print_summary(summary)
     if not summary.ok:
         raise typer.Exit(1)
 
 
 @app.command()
+@one_line_errors
 def sandbox(
     port: Annotated[int, typer.Option(help="port on 127.0.0.1 (0 = any free port)")] = 8765,
-    tickets: Annotated[int, typer.Option(help="tickets in the generated workspace")] = 500,
-    seed: Annotated[int, typer.Option(help="seed of the generated workspace")] = 7,
-    api_key: Annotated[str, typer.Option(help="the key the sandbox accepts")] = "fb_sandbox_key",
+    scale: Annotated[
+        int | None, typer.Option(help="size of each generated account (default: each vendor's own)")
+    ] = None,
+    seed: Annotated[int, typer.Option(help="seed of the generated accounts")] = 7,
 ) -> None:
-    """Serve the vendor stand-ins on 127.0.0.1 until Ctrl-C (control API under /_sandbox/)."""
-    from sandbox.featurebase import FeaturebaseApp, generate_workspace
-    from sandbox.framework.server import SandboxServer
+    """Serve every registered vendor's stand-in on one port of 127.0.0.1, one path prefix per vendor, until Ctrl-C.
 
-    app_ = FeaturebaseApp({api_key: generate_workspace(seed=seed, tickets=tickets)})
-    server = SandboxServer(app_, port=port)
+    Prints each vendor's base URL and API key, ready to paste as SOURCES__<VENDOR>__BASE_URL / __API_KEY.
+    """
+    from pipelines.demo import demo_vendors, sandbox_mux
+    from sandbox.framework import SandboxServer
+
+    vendors = demo_vendors()
+    mux, _ = sandbox_mux(vendors, seed=seed, scale=scale)
+    server = SandboxServer(mux, port=port)
     server.start()
-    console.print(f"Featurebase sandbox on {server.url}", highlight=False)
-    console.print(
-        f"Point a run at it:  SOURCES__FEATUREBASE__BASE_URL={server.url} SOURCES__FEATUREBASE__API_KEY=<the key> "
-        "feedback-warehouse run",
-        highlight=False,
-    )
+    console.print(f"Sandbox on {server.url} (control API under <base>/_sandbox/). Ctrl-C stops.", highlight=False)
+    for vendor, spec in vendors.items():
+        url = spec.sandbox_vendor().base_url(server.url)
+        key = spec.sandbox_vendor().demo_key
+        console.print(
+            f"  {vendor}: {spec.env_prefix}__BASE_URL={url} {spec.env_prefix}__API_KEY={key}", highlight=False
+        )
     try:
         while True:
             time.sleep(3600)
@@ -307,33 +289,33 @@ def sandbox(
 
 
 @app.command()
-def status(warehouse: WarehouseOpt = None) -> None:
-    """Last successful load, rows and quarantined records per vendor table; the published file's age."""
-    import duckdb
+@one_line_errors
+def status(warehouse: WarehouseOpt = None, engine: EngineOpt = None) -> None:
+    """Rows and last successful load per vendor table, and the published file's age."""
+    from rich.table import Table
 
-    path = resolve_warehouse(warehouse)
-    if not path.exists():
-        console.print(f"No warehouse at {path} yet. Run `feedback-warehouse run` (or `demo`).", highlight=False)
-        raise typer.Exit(0)
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        table = Table(title=f"Warehouse {path}")
+    from pipelines.vendors import VENDOR_NAMES
+    from pipelines.warehouse import open_warehouse
+
+    target = open_warehouse(warehouse, engine)
+    if not target.exists():
+        console.print(f"No warehouse at {target.describe()} yet. Run `feedback-warehouse run` (or `demo`).")
+        return
+    datasets = target.loaded_datasets(list(VENDOR_NAMES))
+    if not datasets:
+        console.print(f"Warehouse {target.describe()}: nothing loaded yet. Run `feedback-warehouse run`.")
+    else:
+        table = Table(title=f"Warehouse {target.describe()}")
         for column in ("dataset", "table", "rows", "last load (UTC)"):
-            table.add_column(column)
-        raw_tables = con.execute(
-            "select schema_name, table_name from duckdb_tables() where schema_name not in "
-            "('staging','intermediate','marts','main') and not table_name like '_dlt%' order by 1, 2"
-        ).fetchall()
-        for schema, name in raw_tables:
-            rows, last = con.execute(
-                f'select count(*), max(l.inserted_at) from "{schema}"."{name}" t '
-                f'left join "{schema}"._dlt_loads l on l.load_id = t._dlt_load_id and l.status = 0'
-            ).fetchone()
-            table.add_row(schema, name, f"{rows:,}", str(last)[:19] if last else "-")
+            table.add_column(column, justify="right" if column == "rows" else "left")
+        for dataset, name in target.iter_raw_tables(datasets):
+            [(rows, last)] = target.query(
+                f'select count(*), max(loads.inserted_at) from "{dataset}"."{name}" as t '
+                f'left join "{dataset}"._dlt_loads as loads on loads.load_id = t._dlt_load_id and loads.status = 0'
+            )
+            table.add_row(dataset, name, f"{rows:,}", str(last)[:19] if last else "-")
         console.print(table)
-    finally:
-        con.close()
-    published = published_path(path)
+    published = target.published_path
     if published.exists():
         age = time.time() - published.stat().st_mtime
         console.print(f"Published {published} ({age / 60:.0f} min ago)", highlight=False)
@@ -342,29 +324,41 @@ def status(warehouse: WarehouseOpt = None) -> None:
 
 
 @app.command()
-def check(source: Annotated[list[str] | None, typer.Option("--source", "-s")] = None) -> None:
-    """Try each configured account's key with one cheap request."""
-    from pipelines.accounts import configured_accounts
+@one_line_errors
+def check(
+    source: Annotated[
+        list[str] | None,
+        typer.Option("--source", "-s", help="only check this vendor's accounts (repeatable; default: all configured)"),
+    ] = None,
+) -> None:
+    """Try each configured account's key and base URL with one cheap request (all accounts at once)."""
+    from concurrent.futures import ThreadPoolExecutor
+
     from pipelines.vendors import get_vendor
     from sources.common.errors import SourceError
 
-    accounts = configured_accounts(source)
-    if not accounts:
-        err_console.print("error: no vendor account configured (see README: configuring API keys)", highlight=False)
-        raise typer.Exit(2)
-    failed = 0
-    for account in accounts:
+    accounts = _accounts(source)
+
+    def try_account(account: Any) -> str | None:
         try:
-            get_vendor(account.vendor).check_credentials(account.api_key, account.base_url, account.name)
-            console.print(f"{account.label}: ok ({account.base_url})", highlight=False)
+            get_vendor(account.vendor).credential_check()(account.api_key, account.base_url, account.name)
         except SourceError as exc:
-            failed += 1
-            err_console.print(f"error: {exc.one_line()}", highlight=False, soft_wrap=True)
-    if failed:
+            return exc.one_line()
+        return None
+
+    with ThreadPoolExecutor(max_workers=min(8, len(accounts))) as pool:
+        outcomes = list(pool.map(try_account, accounts))
+    for account, error in zip(accounts, outcomes, strict=True):
+        if error is None:
+            console.print(f"{account.label}: ok ({account.base_url})", highlight=False)
+        else:
+            err_console.print(f"error: {error}", highlight=False, soft_wrap=True, markup=False)
+    if any(outcomes):
         raise typer.Exit(1)
 
 
 @app.command()
+@one_line_errors
 def schedule(
     host: Annotated[str, typer.Option(help="address the local Prefect server listens on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="port of the local Prefect server (0 = any free port)")] = 4200,
@@ -381,13 +375,13 @@ def schedule(
 
     from prefect.settings import PREFECT_HOME
 
+    from pipelines.errors import ConfigError
     from pipelines.flows import DEPLOYMENTS, serve_schedules, start_prefect_server, stop_process
 
     try:
         ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError):
-        err_console.print(f"error: unknown timezone {timezone!r} (use an IANA name such as Europe/Paris)")
-        raise typer.Exit(2) from None
+        raise ConfigError(f"unknown timezone {timezone!r}. Fix: use an IANA name such as Europe/Paris") from None
     server = None
     if api_url is None:
         log_path = Path(PREFECT_HOME.value()) / "feedback-warehouse-server.log"
@@ -395,8 +389,7 @@ def schedule(
         try:
             server, api_url = start_prefect_server(host, port, log_path)
         except RuntimeError as exc:
-            err_console.print(f"error: {exc}", highlight=False, soft_wrap=True)
-            raise typer.Exit(1) from None
+            raise _fail(str(exc), 1) from None
     api_url = api_url.rstrip("/")
     console.print(f"Prefect UI: {api_url.removesuffix('/api')}", highlight=False)
     console.print(f"Prefect API: {api_url}", highlight=False)
@@ -416,19 +409,19 @@ def schedule(
 
 
 @app.command()
+@one_line_errors
 def dashboard(
     warehouse: WarehouseOpt = None,
     published: Annotated[
-        Path | None, typer.Option(help="published analytics.duckdb to read (default: beside the warehouse)")
+        Path | None, typer.Option(help="published analytics.duckdb to read (default: the warehouse's)")
     ] = None,
     port: Annotated[int, typer.Option(help="port on 127.0.0.1")] = 8501,
 ) -> None:
-    """Serve the Streamlit dashboards (support, feedback, data health) on 127.0.0.1, reading analytics.duckdb."""
-    import os
-
+    """Serve the Streamlit dashboards (support, feedback, roadmap, data health) on 127.0.0.1."""
     import dashboards
+    from pipelines.warehouse import published_path_for, resolve_anchor
 
-    target = (published or published_path(resolve_warehouse(warehouse))).expanduser().resolve()
+    target = (published or published_path_for(resolve_anchor(warehouse))).expanduser().resolve()
     app_path = Path(dashboards.__file__).with_name("app.py")
     url = f"http://127.0.0.1:{port}"
     console.print(f"Dashboards on {url} (reading {target}; Ctrl-C to stop)", highlight=False)
@@ -444,5 +437,9 @@ def dashboard(
     os.execve(sys.executable, command, {**os.environ, "FEEDBACK_PUBLISHED": str(target)})
 
 
-if __name__ == "__main__":  # pragma: no cover - `python -m pipelines.cli`
+def main() -> None:  # pragma: no cover - the console script
     app(prog_name="feedback-warehouse")
+
+
+if __name__ == "__main__":  # pragma: no cover - `python -m pipelines.cli`
+    main()

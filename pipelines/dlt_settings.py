@@ -13,6 +13,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import dlt
+from dlt.common.configuration.exceptions import ConfigProviderException
+
+from pipelines.errors import ConfigError
 
 # dlt's defaults tuned for this workload (measured, see DESIGN.md performance notes); env vars still win.
 _DLT_DEFAULTS = {
@@ -72,4 +75,13 @@ def configure_dlt() -> None:
     if _ARROW_NOTICE not in dlt_logger.filters:
         dlt_logger.addFilter(_ARROW_NOTICE)
     with _streamlit_hidden():
-        dlt.secrets.config_providers  # noqa: B018  # builds the providers (reads the toml files) now
+        try:
+            dlt.secrets.config_providers  # noqa: B018  # builds the providers (reads the toml files) now
+        except ConfigProviderException as exc:
+            # dlt's message is several lines (every path it tried); the last one says what is wrong and where
+            lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+            which = "secrets.toml" if "secrets.toml" in str(exc) else "config.toml"
+            raise ConfigError(
+                f".dlt/{which} cannot be read: {lines[-1] if lines else type(exc).__name__}. "
+                "Fix: correct its TOML syntax (see .dlt/example.secrets.toml)"
+            ) from None

@@ -24,12 +24,12 @@ from prefect.states import Failed, State
 
 from pipelines.accounts import Account, configured_accounts
 from pipelines.jobs import transform_and_publish
-from pipelines.lock import warehouse_lock
 from pipelines.reporting import freshness, headline_markdown, headline_metrics, load_rows
 from pipelines.runner import LoadResult, load_account
 from pipelines.summary import RunSummary
 from pipelines.vendors import VENDOR_NAMES
-from pipelines.warehouse import published_path, resolve_warehouse
+from pipelines.warehouse import open_warehouse
+from sources.common.redact import Redactor
 
 # Task retries are for transient failures only (429/5xx/unreachable after the HTTP client's own retries).
 # Tests shorten the delays by patching RETRY_DELAY_SECONDS; it is read when the flow runs.
@@ -92,19 +92,14 @@ def _retry_only_transient(task: Any, task_run: Any, state: State) -> bool:
 
 # -- logs ------------------------------------------------------------------------------------------------
 class RedactSecrets(logging.Filter):
-    """Replaces every configured API key in a record's message and traceback with ***."""
+    """Replaces every configured API key (as a whole token) in a record's message and traceback with ***."""
 
     def __init__(self, secrets: list[str]) -> None:
         super().__init__()
-        self.secrets = sorted({s for s in secrets if s}, key=len, reverse=True)
-
-    def redact(self, text: str) -> str:
-        for secret in self.secrets:
-            text = text.replace(secret, "***")
-        return text
+        self.redact = Redactor(secrets)
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if not self.secrets:
+        if not self.redact:
             return True
         try:
             message = record.getMessage()
@@ -233,12 +228,14 @@ def load_account_task(
     full_refresh: bool = False,
     reconcile: bool = False,
     as_of: datetime | None = None,
+    engine: str | None = None,
 ) -> LoadResult:
     """One vendor account into the warehouse. Raises TransientLoadError (retried) on a transient failure; any
     other failure is returned in the LoadResult, so the flow goes on with the other accounts."""
     logger = get_run_logger()
     account = _find_account(vendor, account_name)
-    result = load_account(account, Path(warehouse), full_refresh=full_refresh, reconcile=reconcile, as_of=as_of)
+    target = open_warehouse(warehouse, engine)
+    result = load_account(account, target, full_refresh=full_refresh, reconcile=reconcile, as_of=as_of)
     if result.ok:
         logger.info(
             "%s: %s rows, %s quarantined, %s requests in %.1fs",
@@ -257,16 +254,16 @@ def load_account_task(
 
 
 @task(name="transform-and-publish", cache_policy=NO_CACHE)
-def transform_and_publish_task(warehouse: str, summary: RunSummary) -> RunSummary:
-    return transform_and_publish(Path(warehouse), summary)
+def transform_and_publish_task(warehouse: str, summary: RunSummary, engine: str | None = None) -> RunSummary:
+    return transform_and_publish(open_warehouse(warehouse, engine), summary)
 
 
 @task(name="report", cache_policy=NO_CACHE)
-def report_task(title: str, key: str, warehouse: str, summary: RunSummary) -> dict[str, Any]:
+def report_task(title: str, key: str, warehouse: str, summary: RunSummary, engine: str | None = None) -> dict[str, Any]:
     """A table artifact (loads per vendor, account and table; freshness) and a markdown artifact (headline)."""
-    path = Path(warehouse)
-    fresh = freshness(path, sorted({load.vendor for load in summary.loads}))
-    headline = headline_metrics(published_path(path))
+    target = open_warehouse(warehouse, engine)
+    fresh = freshness(target, sorted({load.vendor for load in summary.loads}))
+    headline = headline_metrics(target.published_path)
     rows = load_rows(summary, fresh)
     create_table_artifact(table=rows, key=f"{key}-loads", description=f"{title}: rows loaded per vendor and table")
     markdown = headline_markdown(title, summary, headline, fresh)
@@ -281,7 +278,7 @@ def _load_result(state: State, account: Account) -> LoadResult:
     if isinstance(error, TransientLoadError):
         return error.result
     message = f"{account.label}: {state.message or type(error).__name__}"
-    return LoadResult(vendor=account.vendor, account=account.name, error=message.replace(account.api_key, "***"))
+    return LoadResult(vendor=account.vendor, account=account.name, error=Redactor([account.api_key])(message))
 
 
 def _as_of(value: datetime | None) -> datetime:
@@ -302,9 +299,12 @@ def _run(
     reconcile: bool,
     as_of: datetime | None,
     lock_wait_seconds: float,
+    engine: str | None,
 ) -> dict[str, Any] | State:
     logger = get_run_logger()
-    path = resolve_warehouse(warehouse)
+    target = open_warehouse(warehouse, engine)
+    target.validate()
+    path = str(target.anchor)
     exported = export_secret_blocks(vendors)
     if exported:
         logger.info("API keys from Prefect Secret blocks: %s", ", ".join(exported))
@@ -314,20 +314,20 @@ def _run(
     logical_time = _as_of(as_of)
     summary = RunSummary()
     on_wait = lambda busy: logger.warning("%s; waiting up to %.0fs", busy, lock_wait_seconds)  # noqa: E731
-    with run_logs([a.api_key for a in accounts]), warehouse_lock(path, lock_wait_seconds, on_wait):
+    with run_logs([a.api_key for a in accounts]), target.lock(lock_wait_seconds, on_wait):
         started = datetime.now(UTC)
         loader = load_account_task.with_options(retries=TASK_RETRIES, retry_delay_seconds=RETRY_DELAY_SECONDS)
         for account in accounts:
             state = loader(
-                account.vendor, account.name, str(path), full_refresh, reconcile, logical_time, return_state=True
+                account.vendor, account.name, path, full_refresh, reconcile, logical_time, engine, return_state=True
             )
             summary.loads.append(_load_result(state, account))
         if any(load.ok for load in summary.loads):
-            summary = transform_and_publish_task(str(path), summary)
+            summary = transform_and_publish_task(path, summary, engine)
         else:
             logger.error("no account loaded: nothing to transform or publish")
         summary.duration_s = round((datetime.now(UTC) - started).total_seconds(), 3)
-        report_task(title, title.lower().replace(" ", "-"), str(path), summary)
+        report_task(title, title.lower().replace(" ", "-"), path, summary, engine)
     problems = [load.error for load in summary.failed_loads if load.error]
     if summary.transform_error:
         problems.append(summary.transform_error)
@@ -347,6 +347,7 @@ def refresh(
     warehouse: str | None = None,
     as_of: datetime | None = None,
     lock_wait_seconds: float = FLOW_LOCK_WAIT_SECONDS,
+    engine: str | None = None,
 ) -> dict[str, Any]:
     """Load every configured vendor account incrementally, build the marts with dbt, publish analytics.duckdb and
     report. An account that fails does not stop the others; the run ends Failed naming it, after publishing.
@@ -354,11 +355,13 @@ def refresh(
     Args:
         vendors: vendors to load (default: every vendor with a configured key).
         full_refresh: forget the accounts' incremental cursors and re-read everything (rows are merged).
-        warehouse: the DuckDB file (default $FEEDBACK_WAREHOUSE, else data/warehouse.duckdb).
+        warehouse: the DuckDB file, or the local anchor of a server warehouse (default $FEEDBACK_WAREHOUSE, else
+            data/warehouse.duckdb).
         as_of: the run's logical time stamped on observed vote changes (default: the scheduled start).
         lock_wait_seconds: how long to wait for another writer (a CLI run) to finish.
+        engine: duckdb or postgres (default $FEEDBACK_WAREHOUSE_ENGINE, else duckdb).
     """
-    return _run("Refresh", vendors, warehouse, full_refresh, False, as_of, lock_wait_seconds)
+    return _run("Refresh", vendors, warehouse, full_refresh, False, as_of, lock_wait_seconds, engine)
 
 
 @flow(name="reconcile", log_prints=False)
@@ -368,6 +371,7 @@ def reconcile(
     warehouse: str | None = None,
     as_of: datetime | None = None,
     lock_wait_seconds: float = FLOW_LOCK_WAIT_SECONDS,
+    engine: str | None = None,
 ) -> dict[str, Any]:
     """Full scans of every configured vendor account: catch edits the incremental cursors cannot see and record
     deletions; then dbt build, publish and report, like `refresh`.
@@ -375,11 +379,13 @@ def reconcile(
     Args:
         vendors: vendors to reconcile (default: every vendor with a configured key).
         full_refresh: also forget the incremental cursors, so the next hourly refresh starts over.
-        warehouse: the DuckDB file (default $FEEDBACK_WAREHOUSE, else data/warehouse.duckdb).
+        warehouse: the DuckDB file, or the local anchor of a server warehouse (default $FEEDBACK_WAREHOUSE, else
+            data/warehouse.duckdb).
         as_of: the run's logical time stamped on deletions and vote changes (default: the scheduled start).
         lock_wait_seconds: how long to wait for another writer (a CLI run) to finish.
+        engine: duckdb or postgres (default $FEEDBACK_WAREHOUSE_ENGINE, else duckdb).
     """
-    return _run("Reconcile", vendors, warehouse, full_refresh, True, as_of, lock_wait_seconds)
+    return _run("Reconcile", vendors, warehouse, full_refresh, True, as_of, lock_wait_seconds, engine)
 
 
 FLOWS = {"refresh": refresh, "reconcile": reconcile}

@@ -4,24 +4,24 @@ from __future__ import annotations
 
 import time
 from datetime import datetime
-from pathlib import Path
 
 from pipelines.accounts import Account
-from pipelines.lock import warehouse_lock
-from pipelines.publish import publish
 from pipelines.runner import ProgressCallback, load_accounts
 from pipelines.summary import RunSummary, read_marts
 from pipelines.transform import TransformError, run_dbt
+from pipelines.warehouse import Warehouse, WarehouseError
 
 
-def transform_and_publish(warehouse: Path, summary: RunSummary) -> RunSummary:
-    """dbt build then publish; a failing build is recorded (not raised) so the loads' report still goes out."""
+def transform_and_publish(warehouse: Warehouse, summary: RunSummary) -> RunSummary:
+    """dbt build then publish; a failing build is recorded (not raised) so the loads' report still goes out,
+    and the previously published file stays in place for the dashboards."""
     try:
-        run_dbt(warehouse)
-        published = publish(warehouse)
-    except TransformError as exc:
+        result = run_dbt(warehouse)
+        published = warehouse.publish()
+    except (TransformError, WarehouseError) as exc:
         summary.transform_error = str(exc)
         return summary
+    summary.dbt_warnings = list(result.warnings)
     summary.published = str(published)
     summary.marts, summary.csat_pct, summary.csat_ratings = read_marts(published)
     return summary
@@ -29,7 +29,7 @@ def transform_and_publish(warehouse: Path, summary: RunSummary) -> RunSummary:
 
 def refresh(
     accounts: list[Account],
-    warehouse: Path,
+    warehouse: Warehouse,
     *,
     full_refresh: bool = False,
     reconcile: bool = False,
@@ -45,7 +45,7 @@ def refresh(
     """
     started = time.monotonic()
     summary = RunSummary()
-    with warehouse_lock(warehouse, lock_wait):
+    with warehouse.lock(lock_wait):
         summary.loads = load_accounts(
             accounts,
             warehouse,

@@ -14,12 +14,10 @@ import duckdb
 
 from pipelines.summary import RunSummary
 from pipelines.vendors import VENDOR_NAMES
+from pipelines.warehouse import Warehouse
 
 NO_FEEDBACK = "no feedback loaded yet"
 TOP_FEATURES = 5
-# the feature-demand mart names its columns itself; these are the spellings we accept, most specific first
-_TITLE_COLUMNS = ("title", "feedback_title", "name")
-_VOTE_COLUMNS = ("vote_count", "votes", "total_votes", "upvotes")
 
 
 @dataclass
@@ -52,32 +50,19 @@ def _tables(con: duckdb.DuckDBPyConnection, schema: str = "main") -> dict[str, s
 
 
 def _top_features(con: duckdb.DuckDBPyConnection, tables: dict[str, set[str]]) -> tuple[bool, list[tuple[str, int]]]:
-    for table in ("mart_feature_demand", "fct_feedback"):
-        columns = tables.get(table)
-        if not columns:
-            continue
-        title = next((c for c in _TITLE_COLUMNS if c in columns), None)
-        votes = next((c for c in _VOTE_COLUMNS if c in columns), None)
-        if not title or not votes:
-            continue
-        where = []
-        if "is_deleted" in columns:
-            where.append("not coalesce(is_deleted, false)")
-        if "status_stage" in columns:  # a merged post's votes count on the post it was merged into
-            where.append("coalesce(status_stage, '') <> 'merged'")
-        clause = f"where {' and '.join(where)}" if where else ""
-        rows = con.execute(
-            f'select "{title}", coalesce("{votes}", 0) from "{table}" {clause} '
-            f'order by "{votes}" desc nulls last, "{title}" limit {TOP_FEATURES}'
-        ).fetchall()
-        if not rows:
-            return False, []
-        return True, [(str(name), int(count)) for name, count in rows]
-    return False, []
+    """The most voted live items (mart_feature_demand leaves deleted and merged items out), ranked by votes."""
+    if "mart_feature_demand" not in tables:
+        return False, []
+    rows = con.execute(
+        "select title, vote_count from mart_feature_demand "
+        f"order by vote_count desc nulls last, title, feedback_key limit {TOP_FEATURES}"
+    ).fetchall()
+    return bool(rows), [(str(title), int(votes or 0)) for title, votes in rows]
 
 
 def headline_metrics(published: Path) -> Headline:
-    """CSAT % (ratings 4-5 / all ratings), median first response and the top requested features."""
+    """CSAT % (ratings 4-5 / all ratings, all time), median first response and the top requested features,
+    deleted tickets and items left out."""
     headline = Headline()
     if not published.exists():
         return headline
@@ -86,15 +71,13 @@ def headline_metrics(published: Path) -> Headline:
         tables = _tables(con)
         if "fct_csat" in tables:
             positive, ratings = con.execute(
-                "select count(*) filter (where is_positive), count(score) from fct_csat"
+                "select count(*) filter (where is_positive), count(score) from fct_csat where not is_deleted"
             ).fetchone()
             headline.csat_ratings = int(ratings)
             headline.csat_pct = round(100.0 * positive / ratings, 1) if ratings else None
-        if "first_response_minutes" in tables.get("fct_tickets", set()):
-            deleted = "and not coalesce(is_deleted, false)" if "is_deleted" in tables["fct_tickets"] else ""
+        if "fct_tickets" in tables:
             median = con.execute(
-                f"select median(first_response_minutes) from fct_tickets where first_response_minutes is not null "
-                f"{deleted}"
+                "select median(first_response_minutes) from fct_tickets where not is_deleted"
             ).fetchone()[0]
             headline.median_first_response_minutes = round(float(median), 1) if median is not None else None
         headline.feedback_loaded, headline.top_features = _top_features(con, tables)
@@ -103,28 +86,14 @@ def headline_metrics(published: Path) -> Headline:
     return headline
 
 
-def freshness(warehouse: Path, vendors: list[str] | None = None) -> dict[str, str | None]:
+def freshness(warehouse: Warehouse, vendors: list[str] | None = None) -> dict[str, str | None]:
     """Latest successful load per vendor (UTC, ISO 8601), from the vendor dataset's `_dlt_loads`."""
     wanted = list(vendors or VENDOR_NAMES)
     result: dict[str, str | None] = dict.fromkeys(wanted)
-    if not warehouse.exists():
-        return result
-    con = _connect(warehouse)
-    try:
-        present = {
-            row[0]
-            for row in con.execute(
-                "select schema_name from duckdb_tables() where table_name = '_dlt_loads' and database_name = "
-                "current_database()"
-            ).fetchall()
-        }
-        for vendor in wanted:
-            if vendor in present:
-                latest = con.execute(f'select max(inserted_at) from "{vendor}"._dlt_loads where status = 0').fetchone()
-                if latest and latest[0] is not None:
-                    result[vendor] = latest[0].isoformat(timespec="seconds")
-    finally:
-        con.close()
+    for vendor in warehouse.loaded_datasets(wanted):
+        latest = warehouse.query(f'select max(inserted_at) from "{vendor}"._dlt_loads where status = 0')
+        if latest and latest[0][0] is not None:
+            result[vendor] = latest[0][0].isoformat(timespec="seconds")
     return result
 
 
@@ -165,7 +134,7 @@ def headline_markdown(title: str, summary: RunSummary, headline: Headline, fresh
         "",
         "| metric | value |",
         "|---|---|",
-        f"| CSAT | {csat} |",
+        f"| CSAT (all time) | {csat} |",
         f"| Median first response | {median} |",
         f"| Rows loaded | {total_rows:,} ({len(summary.loads)} account(s)) |",
         f"| Quarantined records | {summary.quarantined:,} |",
@@ -183,6 +152,8 @@ def headline_markdown(title: str, summary: RunSummary, headline: Headline, fresh
         problems.append(summary.transform_error)
     if problems:
         lines += ["", "## Failures", "", *(f"- {problem}" for problem in problems)]
+    if summary.dbt_warnings:
+        lines += ["", "## dbt warnings", "", *(f"- {warning}" for warning in summary.dbt_warnings)]
     return "\n".join(lines) + "\n"
 
 

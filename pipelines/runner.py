@@ -1,4 +1,4 @@
-"""Run one vendor account's dlt source into the DuckDB warehouse, recovering whatever a crash left behind."""
+"""Run vendor accounts' dlt sources into the warehouse (any engine), recovering whatever a crash left behind."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import dlt
@@ -15,14 +14,15 @@ import dlt
 from pipelines.accounts import Account
 from pipelines.dlt_settings import configure_dlt
 from pipelines.vendors import get_vendor
-from pipelines.warehouse import pipelines_dir
+from pipelines.warehouse import Warehouse
+from sources.common import state
 from sources.common.errors import ApiError, SourceError
 from sources.common.http import RequestStats
 from sources.common.quarantine import QUARANTINE_TABLE
+from sources.common.redact import Redactor
 
 logger = logging.getLogger("feedback_warehouse.runner")
 
-LOADER_FILE_FORMAT = "parquet"
 ProgressCallback = Callable[[str, str, dict[str, Any]], None]
 
 
@@ -49,13 +49,13 @@ class LoadResult:
         return f"{self.vendor}/{self.account}"
 
 
-def make_pipeline(account: Account, warehouse: Path) -> dlt.Pipeline:
+def make_pipeline(account: Account, warehouse: Warehouse) -> dlt.Pipeline:
     configure_dlt()
     return dlt.pipeline(
         pipeline_name=account.pipeline_name,
-        destination=dlt.destinations.duckdb(str(warehouse)),
+        destination=warehouse.dlt_destination(),
         dataset_name=get_vendor(account.vendor).dataset,
-        pipelines_dir=str(pipelines_dir(warehouse)),
+        pipelines_dir=str(warehouse.state_dir),
     )
 
 
@@ -75,9 +75,9 @@ def _reset_incremental_state(pipeline: dlt.Pipeline, vendor: str) -> None:
     """A full refresh of one account: forget its cursors and the signatures that gate detail calls. Rows are
     merged, so re-reading is safe, and the other accounts sharing the vendor's tables are untouched (dlt's own
     refresh would drop their data)."""
-    with pipeline.managed_state(extract_state=True) as state:
-        source_state = state.get("sources", {}).get(vendor, {})
-        source_state.pop("seen", None)
+    with pipeline.managed_state(extract_state=True) as pipeline_state:
+        source_state = pipeline_state.get("sources", {}).get(vendor, {})
+        state.forget(source_state)
         for resource_state in source_state.get("resources", {}).values():
             resource_state.pop("incremental", None)
 
@@ -92,7 +92,7 @@ def is_transient(error: SourceError | None) -> bool:
 
 def load_account(
     account: Account,
-    warehouse: Path,
+    warehouse: Warehouse,
     *,
     full_refresh: bool = False,
     reconcile: bool = False,
@@ -109,6 +109,7 @@ def load_account(
     result = LoadResult(vendor=account.vendor, account=account.name)
     stats = RequestStats()
     stats.listeners.append(lambda s: notify(account.label, "requests", {"requests": s.total}))
+    warehouse.prepare_for_load()
     pipeline = make_pipeline(account, warehouse)
     try:
         # dlt's run() loads pending packages and then *skips* the new data; we want both, so recover first.
@@ -121,8 +122,7 @@ def load_account(
             pipeline.load()
         if full_refresh:
             _reset_incremental_state(pipeline, account.vendor)
-        vendor = get_vendor(account.vendor)
-        source = vendor.source_factory(
+        source = get_vendor(account.vendor).source_factory()(
             api_key=account.api_key,
             base_url=account.base_url,
             account=account.name,
@@ -131,7 +131,7 @@ def load_account(
             as_of=(as_of or datetime.now(UTC)).isoformat(),
         )
         notify(account.label, "extract", {})
-        pipeline.extract(source, loader_file_format=LOADER_FILE_FORMAT)
+        pipeline.extract(source, loader_file_format=warehouse.loader_file_format)
         notify(account.label, "normalize", {"requests": stats.total})
         normalize_info = pipeline.normalize()
         notify(account.label, "load", {})
@@ -142,20 +142,20 @@ def load_account(
     except Exception as exc:  # one account failing must not stop the others
         own = _source_error(exc)
         message = own.one_line() if own else f"{account.label}: {type(exc).__name__}: {exc}"
-        result.error = message.replace(account.api_key, "***") if account.api_key else message
+        result.error = Redactor([account.api_key])(message)
         result.retryable = is_transient(own)
         if own is None:
             logger.exception("load of %s failed", account.label)
     finally:
         result.requests = stats.as_dict()
         result.duration_s = round(time.monotonic() - started, 3)
-        notify(account.label, "done", {"ok": result.ok})
+        notify(account.label, "done", {"ok": result.ok, "requests": stats.total})
     return result
 
 
 def load_accounts(
     accounts: list[Account],
-    warehouse: Path,
+    warehouse: Warehouse,
     *,
     full_refresh: bool = False,
     reconcile: bool = False,

@@ -29,6 +29,7 @@ class RunSummary:
     csat_ratings: int = 0
     published: str | None = None
     transform_error: str | None = None
+    dbt_warnings: list[str] = field(default_factory=list)
     duration_s: float = 0.0
 
     @property
@@ -63,7 +64,7 @@ def read_marts(published: Path) -> tuple[dict[str, int], float | None, int]:
         csat_pct, ratings = None, 0
         if "fct_csat" in existing:
             positive, ratings = con.execute(
-                "select count(*) filter (where is_positive), count(score) from fct_csat"
+                "select count(*) filter (where is_positive), count(score) from fct_csat where not is_deleted"
             ).fetchone()
             csat_pct = round(100.0 * positive / ratings, 1) if ratings else None
         return counts, csat_pct, ratings

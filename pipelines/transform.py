@@ -1,65 +1,101 @@
-"""dbt build of transforms/ in-process (dbtRunner), against the warehouse the loads wrote."""
+"""dbt in-process (dbtRunner) against the warehouse the loads wrote, with the registered vendors as a dbt var."""
 
 from __future__ import annotations
 
+import json
 import os
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from pipelines.vendors import dbt_vendors
+from pipelines.warehouse import Warehouse
 
 TRANSFORMS_DIR = Path(__file__).resolve().parent.parent / "transforms"
 
 
 class TransformError(Exception):
-    """dbt build failed: models errored or data tests failed. The message lists which."""
+    """dbt failed: models errored or data tests failed. The message lists which."""
 
 
 @dataclass
 class TransformResult:
     statuses: dict[str, int] = field(default_factory=dict)
     failures: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    models_run: list[str] = field(default_factory=list)
     duration_s: float = 0.0
 
 
-def run_dbt(warehouse: Path, command: str = "build", extra_args: list[str] | None = None) -> TransformResult:
-    """Run a dbt command with FEEDBACK_WAREHOUSE pointing at `warehouse`; raise TransformError on failure."""
-    import time
+@contextmanager
+def _env(values: dict[str, str]) -> Iterator[None]:
+    """dbt reads its profile's settings from the environment: set them for this call only."""
+    previous = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in previous.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
+
+def dbt_vars(extra: dict[str, object] | None = None) -> str:
+    """The vars every dbt call gets: `fw_vendors` from the registry (which staging models to union)."""
+    return json.dumps({"fw_vendors": dbt_vendors(), **(extra or {})})
+
+
+def run_dbt(
+    warehouse: Warehouse,
+    command: str = "build",
+    extra_args: list[str] | None = None,
+    variables: dict[str, object] | None = None,
+) -> TransformResult:
+    """Run a dbt command against `warehouse`; raise TransformError on failure. Warn-level test results are
+    returned in `warnings` so the CLI summary, the Prefect report and the data-health page can show them."""
     from dbt.cli.main import dbtRunner
 
     started = time.monotonic()
-    build_dir = warehouse.with_name(f".{warehouse.stem}.dbt")
-    previous = os.environ.get("FEEDBACK_WAREHOUSE")
-    os.environ["FEEDBACK_WAREHOUSE"] = str(warehouse)
-    try:
-        args = [
-            "--quiet",
-            "--no-use-colors",
-            command,
-            "--project-dir",
-            str(TRANSFORMS_DIR),
-            "--profiles-dir",
-            str(TRANSFORMS_DIR),
-            # per-warehouse build dirs: two warehouses (or two test processes) never share dbt's partial-parse state
-            "--target-path",
-            str(build_dir / "target"),
-            "--log-path",
-            str(build_dir / "logs"),
-            *(extra_args or []),
-        ]
+    build_dir = warehouse.build_dir
+    args = [
+        "--quiet",
+        "--no-use-colors",
+        command,
+        "--project-dir",
+        str(TRANSFORMS_DIR),
+        "--profiles-dir",
+        str(TRANSFORMS_DIR),
+        "--target",
+        warehouse.dbt_target,
+        # per-warehouse build dirs: two warehouses (or two test processes) never share dbt's partial-parse state
+        "--target-path",
+        str(build_dir / "target"),
+        "--log-path",
+        str(build_dir / "logs"),
+        "--vars",
+        dbt_vars(variables),
+        *(extra_args or []),
+    ]
+    with _env(warehouse.dbt_env()):
         outcome = dbtRunner().invoke(args)
-    finally:
-        if previous is None:
-            os.environ.pop("FEEDBACK_WAREHOUSE", None)
-        else:
-            os.environ["FEEDBACK_WAREHOUSE"] = previous
     result = TransformResult(duration_s=round(time.monotonic() - started, 3))
     for node_result in getattr(outcome.result, "results", None) or []:
         status = str(getattr(node_result.status, "value", node_result.status))
         result.statuses[status] = result.statuses.get(status, 0) + 1
+        node = node_result.node
+        message = (node_result.message or "").strip().splitlines()
+        first_line = message[0] if message else status
         if status in ("error", "fail", "runtime error"):
-            message = (node_result.message or "").strip().splitlines()
-            result.failures.append(f"{node_result.node.unique_id}: {message[0] if message else status}")
+            result.failures.append(f"{node.unique_id}: {first_line}")
+        elif status == "warn":
+            result.warnings.append(f"{node.unique_id}: {first_line}")
+        elif status == "success" and str(getattr(node.resource_type, "value", node.resource_type)) == "model":
+            result.models_run.append(node.unique_id)
     if not outcome.success:
-        detail = "; ".join(result.failures[:5]) or str(outcome.exception or "unknown error")
+        detail = "; ".join(result.failures[:5]) or " ".join(str(outcome.exception or "unknown error").split())
         raise TransformError(f"dbt {command} failed: {detail}")
     return result

@@ -1,43 +1,41 @@
-"""The vendors this project loads, and how to build each one's dlt source."""
+"""The registered vendors (sources/registry.py), each as its package declares it (`settings.VENDOR`)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+import importlib
+from functools import cache
+
+from pipelines.errors import ConfigError
+from sources.common.vendor import VendorSpec
+from sources.registry import VENDOR_PACKAGES
 
 
-@dataclass(frozen=True)
-class Vendor:
-    name: str
-    env_prefix: str
-    default_base_url: str
-    source_factory: Callable[..., Any]
-    check_credentials: Callable[[str, str, str], None]
-
-    @property
-    def dataset(self) -> str:
-        return self.name
-
-
-def _featurebase() -> Vendor:
-    from sources.featurebase import featurebase_source, helpers, settings
-
-    return Vendor(
-        settings.VENDOR,
-        settings.ENV_PREFIX,
-        settings.DEFAULT_BASE_URL,
-        featurebase_source,
-        helpers.check_credentials,
-    )
+@cache
+def registered() -> dict[str, VendorSpec]:
+    """Vendor name -> its declaration, in registry order."""
+    vendors: dict[str, VendorSpec] = {}
+    for package in VENDOR_PACKAGES:
+        spec = importlib.import_module(f"{package}.settings").VENDOR
+        if spec.name in vendors:
+            raise ValueError(f"vendor {spec.name!r} is registered twice ({package})")
+        vendors[spec.name] = spec
+    return vendors
 
 
-_FACTORIES: dict[str, Callable[[], Vendor]] = {"featurebase": _featurebase}
-VENDOR_NAMES: tuple[str, ...] = tuple(_FACTORIES)
+VENDOR_NAMES: tuple[str, ...] = tuple(registered())
 
 
-def get_vendor(name: str) -> Vendor:
+class UnknownVendor(ConfigError, ValueError):
+    """A vendor name the registry does not know (a typo in `--source`)."""
+
+
+def get_vendor(name: str) -> VendorSpec:
     try:
-        return _FACTORIES[name]()
+        return registered()[name]
     except KeyError:
-        raise ValueError(f"unknown vendor {name!r}; known: {', '.join(VENDOR_NAMES)}") from None
+        raise UnknownVendor(f"unknown vendor {name!r}; known: {', '.join(VENDOR_NAMES)}") from None
+
+
+def dbt_vendors() -> dict[str, list[str]]:
+    """The `fw_vendors` dbt var: each registered vendor and the canonical staging models it provides."""
+    return {name: list(spec.dbt_entities) for name, spec in registered().items()}

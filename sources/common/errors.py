@@ -33,14 +33,25 @@ class ApiError(SourceError):
         super().__init__(vendor, message, account)
 
 
+def setting_name(env_prefix: str, account: str | None, key: str) -> str:
+    """The env var that configures `key` (API_KEY, BASE_URL) of an account: what an error tells the user to fix."""
+    if account and account != "default":
+        return f"{env_prefix}__ACCOUNTS__{account.upper()}__{key}"
+    return f"{env_prefix}__{key}"
+
+
 class AuthenticationError(ApiError):
     """401/403: retrying cannot help, so the message says how to fix the key instead."""
 
-    def __init__(self, vendor: str, status: int, env_prefix: str, account: str | None = None) -> None:
-        if account and account != "default":
-            setting = f"{env_prefix}__ACCOUNTS__{account.upper()}__API_KEY"
-        else:
-            setting = f"{env_prefix}__API_KEY"
+    def __init__(self, vendor: str, status: int, env_prefix: str, account: str | None = None, detail: str = "") -> None:
+        setting = setting_name(env_prefix, account, "API_KEY")
         kind = "rejected the API key" if status == 401 else "refused access with this API key"
-        message = f"the API {kind} ({status}). Fix: set {setting} (or api_key in .dlt/secrets.toml) to a valid key."
+        said = (
+            f": {detail.removeprefix(f'HTTP {status}').strip()}"
+            if detail.removeprefix(f"HTTP {status}").strip()
+            else ""
+        )
+        message = (
+            f"the API {kind} ({status}{said}). Fix: set {setting} (or api_key in .dlt/secrets.toml) to a valid key."
+        )
         super().__init__(vendor, message, status=status, code="authentication", account=account)

@@ -1,14 +1,25 @@
-"""Featurebase HTTP paging and record shaping; everything here is plain Python, testable without dlt."""
+"""Featurebase HTTP calls and record shaping; plain Python on top of sources/common, testable without dlt."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
 from sources.common.http import NotFoundError, RequestStats, VendorClient
-from sources.common.quarantine import QuarantineRecord, SideRecord, parse_timestamp, quarantine_record
+from sources.common.observations import vote_observation
+from sources.common.paging import cursor_pages
+from sources.common.quarantine import QuarantineRecord
+from sources.common.records import check_children, check_record, shape
 from sources.featurebase import settings
+
+
+def _error_detail(parsed: Any) -> str:
+    """Featurebase errors: `{"error": {type, code, message, param, status}}`."""
+    error = parsed.get("error") if isinstance(parsed, dict) else None
+    if not isinstance(error, dict):
+        return ""
+    param = f" (param {error['param']})" if error.get("param") else ""
+    return f"{error.get('code') or error.get('type') or ''} {error.get('message') or ''}{param}".strip()
 
 
 def make_client(
@@ -17,9 +28,10 @@ def make_client(
     account: str,
     stats: RequestStats | None,
     rate_limit_per_minute: int | None,
+    max_attempts: int = 8,
 ) -> VendorClient:
     return VendorClient(
-        vendor=settings.VENDOR,
+        vendor=settings.NAME,
         base_url=base_url,
         headers={
             "Authorization": f"Bearer {api_key}",
@@ -31,78 +43,22 @@ def make_client(
         account=account,
         stats=stats,
         rate_limit_per_minute=rate_limit_per_minute,
+        error_parser=_error_detail,
+        max_attempts=max_attempts,
     )
 
 
-def iter_pages(
-    client: VendorClient, path: str, params: dict[str, Any], endpoint: str | None = None
-) -> Iterator[list[dict[str, Any]]]:
-    """Follow `nextCursor` until it is empty; a plain-array endpoint is one page. Callers may stop early."""
-    cursor: str | None = None
-    while True:
-        page_params = dict(params)
-        if cursor:
-            page_params["cursor"] = cursor
-        body = client.get(path, page_params, endpoint=endpoint)
-        data = (body.get("data") or []) if isinstance(body, dict) else body
-        yield data
-        cursor = body.get("nextCursor") if isinstance(body, dict) else None
-        if not cursor or not data:
-            return
+def pages(client: VendorClient, path: str, params: dict[str, Any], endpoint: str | None = None) -> Any:
+    """Featurebase lists: `{object: "list", data, nextCursor}`; lookups may be plain arrays (one page)."""
+    return cursor_pages(client, path, params, endpoint, data_field="data", next_cursor_field="nextCursor")
 
 
-def _shape(record: dict[str, Any], account: str, timestamps: tuple[str, ...]) -> dict[str, Any]:
-    shaped = dict(record)
-    shaped["source_account"] = account
-    for field in timestamps:
-        if field in shaped:
-            shaped[field] = parse_timestamp(shaped[field])
-    return shaped
-
-
-def check_record(
-    record: Any,
-    account: str,
-    endpoint: str,
-    *,
-    kind: str,
-    timestamps: tuple[str, ...],
-    cursor: str,
-    integer_fields: tuple[str, ...] = (),
-) -> dict[str, Any] | QuarantineRecord:
-    """A loadable record, or a quarantine row saying why it is not (no id, bad number, bad or missing cursor)."""
-    record_id = record.get("id") if isinstance(record, dict) else None
-    reason = None
-    if not isinstance(record, dict):
-        reason = f"{kind} is not an object ({type(record).__name__})"
-    elif not record_id:
-        reason = "missing id"
-    elif any(not isinstance(record.get(field), int) for field in integer_fields):
-        reason = f"missing or non-integer {', '.join(integer_fields)}"
-    else:
-        try:
-            shaped = _shape(record, account, timestamps)
-            if shaped.get(cursor) is None:
-                reason = f"missing {cursor}"
-        except ValueError as exc:
-            reason = f"bad timestamp: {exc}"
-    if reason:
-        return quarantine_record(
-            vendor=settings.VENDOR,
-            account=account,
-            endpoint=endpoint,
-            reason=reason,
-            payload=record,
-            record_id=str(record_id) if record_id else None,
-        )
-    return shaped
-
-
-def check_ticket(record: Any, account: str, endpoint: str) -> dict[str, Any] | QuarantineRecord:
+def check_ticket(record: Any, account: str) -> dict[str, Any] | QuarantineRecord:
     return check_record(
         record,
-        account,
-        endpoint,
+        vendor=settings.NAME,
+        account=account,
+        endpoint=settings.TICKETS_ENDPOINT,
         kind="ticket",
         timestamps=settings.TICKET_TIMESTAMPS,
         cursor="updatedAt",
@@ -112,62 +68,26 @@ def check_ticket(record: Any, account: str, endpoint: str) -> dict[str, Any] | Q
 
 def check_post(record: Any, account: str) -> dict[str, Any] | QuarantineRecord:
     return check_record(
-        record, account, settings.POSTS_ENDPOINT, kind="post", timestamps=settings.POST_TIMESTAMPS, cursor="updatedAt"
+        record,
+        vendor=settings.NAME,
+        account=account,
+        endpoint=settings.POSTS_ENDPOINT,
+        kind="post",
+        timestamps=settings.POST_TIMESTAMPS,
+        cursor="updatedAt",
     )
 
 
 def check_comment(record: Any, account: str) -> dict[str, Any] | QuarantineRecord:
     return check_record(
         record,
-        account,
-        settings.COMMENTS_ENDPOINT,
+        vendor=settings.NAME,
+        account=account,
+        endpoint=settings.COMMENTS_ENDPOINT,
         kind="comment",
         timestamps=settings.COMMENT_TIMESTAMPS,
         cursor="createdAt",
     )
-
-
-def signature(*values: Any) -> str:
-    """What we remember of a record between runs to tell whether it changed (compact: state is stored per run)."""
-    return "|".join("" if v is None else (v.isoformat() if isinstance(v, datetime) else str(v)) for v in values)
-
-
-def post_voters(
-    client: VendorClient, post: dict[str, Any], account: str, page_size: int
-) -> list[dict[str, Any]] | None:
-    """Every voter of a post (all pages), tagged with the account; [] without a call when it has no upvotes,
-    None when the post vanished between the list and this call."""
-    if not post.get("upvotes"):
-        return []
-    voters: list[dict[str, Any]] = []
-    path = settings.POST_VOTERS_PATH.format(post_id=post["id"])
-    try:
-        for page in iter_pages(client, path, {"limit": page_size}, settings.POST_VOTERS_ENDPOINT):
-            voters.extend(_shape(v, account, ()) for v in page if isinstance(v, dict) and v.get("id"))
-    except NotFoundError:
-        return None
-    return voters
-
-
-def observation(post: dict[str, Any], voters: list[dict[str, Any]], account: str, as_of: datetime) -> dict[str, Any]:
-    """One observed state of a post: upvotes, status and the full voter set, stamped with the run's time."""
-    status = post.get("status") or {}
-    return {
-        "source_account": account,
-        "post_id": post["id"],
-        "observed_at": as_of,
-        "upvotes": post.get("upvotes"),
-        "status_id": status.get("id"),
-        "status_name": status.get("name"),
-        "status_type": status.get("type"),
-        "post_updated_at": post.get("updatedAt"),
-        "voter_ids": sorted(str(v["id"]) for v in voters),
-        "voters_fetched": True,
-    }
-
-
-def deletion(account: str, entity: str, record_id: str, as_of: datetime) -> SideRecord:
-    return SideRecord(source_account=account, entity=entity, id=record_id, deleted_at=as_of)
 
 
 def ticket_parts(
@@ -181,44 +101,55 @@ def ticket_parts(
         )
     except NotFoundError:
         return None
-    rows: list[dict[str, Any] | QuarantineRecord] = []
-    for position, part in enumerate(detail.get("conversationParts") or []):
-        reason = None
-        if not isinstance(part, dict) or not part.get("id"):
-            reason = "conversation part without id"
-        else:
-            try:
-                row = _shape(part, account, settings.PART_TIMESTAMPS)
-            except ValueError as exc:
-                reason = f"bad timestamp: {exc}"
-        if reason:
-            rows.append(
-                quarantine_record(
-                    vendor=settings.VENDOR,
-                    account=account,
-                    endpoint=settings.TICKET_DETAIL_ENDPOINT,
-                    reason=reason,
-                    payload={"ticketId": ticket["id"], "ticketNumber": number, "part": part},
-                    record_id=str(part.get("id")) if isinstance(part, dict) and part.get("id") else None,
-                )
-            )
-            continue
-        row["ticket_id"] = ticket["id"]
-        row["ticket_number"] = number
-        row["position"] = position
-        rows.append(row)
-    return rows
+    return check_children(
+        detail.get("conversationParts"),
+        vendor=settings.NAME,
+        account=account,
+        endpoint=settings.TICKET_DETAIL_ENDPOINT,
+        kind="part",
+        timestamps=settings.PART_TIMESTAMPS,
+        parent={"ticket_id": ticket["id"], "ticket_number": number},
+    )
+
+
+def post_voters(
+    client: VendorClient, post: dict[str, Any], account: str, page_size: int
+) -> list[dict[str, Any]] | None:
+    """Every voter of a post (all pages), tagged with the account; None when the post vanished in between."""
+    voters: list[dict[str, Any]] = []
+    path = settings.POST_VOTERS_PATH.format(post_id=post["id"])
+    try:
+        for page in pages(client, path, {"limit": page_size}, settings.POST_VOTERS_ENDPOINT):
+            voters.extend(shape(v, account) for v in page if isinstance(v, dict) and v.get("id"))
+    except NotFoundError:
+        return None
+    return voters
+
+
+def observation(post: dict[str, Any], voters: list[dict[str, Any]], account: str, as_of: datetime) -> dict[str, Any]:
+    """The post as observed now: upvotes, status and its complete voter set."""
+    status = post.get("status") or {}
+    return vote_observation(
+        account=account,
+        feedback_id=post["id"],
+        observed_at=as_of,
+        vote_count=post.get("upvotes"),
+        voter_ids=[v["id"] for v in voters],
+        status=status.get("name"),
+        status_type=status.get("type"),
+        feedback_updated_at=post.get("updatedAt"),
+    )
 
 
 def shape_simple(records: Any, account: str) -> list[dict[str, Any]]:
-    """Lookup lists (statuses, categories, custom fields): tag with the account, parse createdAt/updatedAt."""
+    """Lookup lists (statuses, categories, custom fields, boards): tagged with the account, timestamps parsed."""
     items = records.get("data", []) if isinstance(records, dict) else records or []
-    return [_shape(item, account, ("createdAt", "updatedAt")) for item in items if isinstance(item, dict)]
+    return [shape(item, account, ("createdAt", "updatedAt")) for item in items if isinstance(item, dict)]
 
 
 def check_credentials(api_key: str, base_url: str, account: str) -> None:
-    """One cheap authenticated call; raises AuthenticationError/ApiError with a one-line, key-free message."""
-    client = make_client(api_key, base_url, account, None, None)
+    """One cheap authenticated call, no retry storm; raises a one-line, key-free SourceError."""
+    client = make_client(api_key, base_url, account, None, None, max_attempts=2)
     try:
         client.get(settings.TICKET_STATUSES_PATH)
     finally:

@@ -1,6 +1,9 @@
-"""Featurebase API constants: endpoints, page size, version header, documented rate limit."""
+"""Featurebase API constants: endpoints, page size, version header, documented rate limit; the vendor's
+declaration for the registry."""
 
-VENDOR = "featurebase"
+from sources.common.vendor import VendorSpec
+
+NAME = "featurebase"
 ENV_PREFIX = "SOURCES__FEATUREBASE"
 DEFAULT_BASE_URL = "https://do.featurebase.app"
 API_VERSION = "2026-01-01.nova"
@@ -33,3 +36,24 @@ COMMENTS_ENDPOINT = "GET /v2/comments"
 
 POST_TIMESTAMPS = ("createdAt", "updatedAt")
 COMMENT_TIMESTAMPS = ("createdAt", "updatedAt")
+
+VENDOR = VendorSpec(
+    name=NAME,
+    label="Featurebase",
+    env_prefix=ENV_PREFIX,
+    default_base_url=DEFAULT_BASE_URL,
+    source="sources.featurebase:featurebase_source",
+    check_credentials="sources.featurebase.helpers:check_credentials",
+    sandbox="sandbox.featurebase:SANDBOX",
+    dbt_entities=(
+        "tickets",
+        "ticket_events",
+        "feedback",
+        "vote_observations",
+        "voter_companies",
+        "feedback_comments",
+        "people",
+        "deletions",
+    ),
+    key_help="Featurebase dashboard -> Settings -> API",
+)

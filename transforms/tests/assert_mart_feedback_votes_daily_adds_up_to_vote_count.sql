@@ -79,6 +79,7 @@ final as (
         on fct_feedback.feedback_key = daily_totals.feedback_key
     where
         fct_feedback.source_system = 'featurebase'
+        and not fct_feedback.is_deleted
         and (
             daily_totals.net_change is distinct from fct_feedback.vote_count - baselines.baseline_vote_count
             or daily_totals.last_vote_count_end_of_day is distinct from fct_feedback.vote_count

@@ -11,14 +11,15 @@ parts_with_canonical_event_type as (
     select
         *,
         case
-            when part_type in ('user_msg', 'quick_reply_resp') then 'customer_message'
-            when part_type = 'email_msg' and author_type in ('customer', 'lead', 'guest') then 'customer_message'
-            -- an email sent by a bot is not an agent reply (first response excludes bots)
-            when part_type = 'email_msg' and author_type = 'bot' then 'bot_message'
-            when part_type = 'email_msg' then 'agent_reply'
-            when part_type = 'admin_msg' then 'agent_reply'
+            -- who wrote a message decides, not the part type: an admin_msg sent by a bot or an integration
+            -- (AI agents, auto-replies) is a bot message and never a first response
+            when part_type in ('user_msg', 'quick_reply_resp', 'email_msg', 'admin_msg', 'bot_msg', 'quick_reply_opts')
+                then case
+                    when author_type in ('customer', 'lead', 'guest') then 'customer_message'
+                    when author_type = 'admin' then 'agent_reply'
+                    else 'bot_message'
+                end
             when part_type = 'admin_note' then 'internal_note'
-            when part_type in ('bot_msg', 'quick_reply_opts') then 'bot_message'
             when part_type = 'status' then 'status_change'
             when part_type = 'assign' then 'assignment'
             when part_type = 'rating_requested' then 'csat_request'

@@ -6,6 +6,12 @@ ticket_events as (
 
 ),
 
+tickets as (
+
+    select * from {{ ref('int_tickets_unioned') }}
+
+),
+
 csat_events as (
 
     select
@@ -93,11 +99,11 @@ requests_joined_to_ratings as (
 final as (
 
     select
-        {{ fw_key('source_system', 'source_account', 'request_id') }} as csat_key,
-        ticket_key,
-        source_system,
-        source_account,
-        ticket_id,
+        {{ fw_key('requests_joined_to_ratings.source_system', 'requests_joined_to_ratings.source_account', 'request_id') }} as csat_key,
+        requests_joined_to_ratings.ticket_key,
+        requests_joined_to_ratings.source_system,
+        requests_joined_to_ratings.source_account,
+        requests_joined_to_ratings.ticket_id,
         request_id,
         request_part_id,
         rating_part_id,
@@ -110,8 +116,11 @@ final as (
         rated_agent_type,
         request_status,
         score is not null as is_rated,
-        score >= 4 as is_positive
+        score >= 4 as is_positive,
+        coalesce(tickets.is_deleted, false) as is_deleted
     from requests_joined_to_ratings
+    left join tickets
+        on requests_joined_to_ratings.ticket_key = tickets.ticket_key
 
 )
 

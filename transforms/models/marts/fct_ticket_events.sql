@@ -6,30 +6,39 @@ ticket_events as (
 
 ),
 
+tickets as (
+
+    select * from {{ ref('int_tickets_unioned') }}
+
+),
+
 final as (
 
     select
-        event_key,
-        ticket_key,
-        source_system,
-        source_account,
-        ticket_id,
-        part_id,
-        position,
-        part_type,
-        event_type,
-        author_id,
-        author_type,
-        channel,
-        occurred_at,
-        new_status,
-        is_priority,
-        assignee_id,
-        csat_request_id,
-        csat_score,
-        body_markdown,
-        is_redacted
+        ticket_events.event_key,
+        ticket_events.ticket_key,
+        ticket_events.source_system,
+        ticket_events.source_account,
+        ticket_events.ticket_id,
+        ticket_events.part_id,
+        ticket_events.position,
+        ticket_events.part_type,
+        ticket_events.event_type,
+        ticket_events.author_id,
+        ticket_events.author_type,
+        ticket_events.channel,
+        ticket_events.occurred_at,
+        ticket_events.new_status,
+        ticket_events.is_priority,
+        ticket_events.assignee_id,
+        ticket_events.csat_request_id,
+        ticket_events.csat_score,
+        ticket_events.body_markdown,
+        ticket_events.is_redacted,
+        coalesce(tickets.is_deleted, false) as is_deleted
     from ticket_events
+    left join tickets
+        on ticket_events.ticket_key = tickets.ticket_key
 
 )
 

@@ -6,21 +6,30 @@ vote_events as (
 
 ),
 
+feedback as (
+
+    select * from {{ ref('int_feedback_unioned') }}
+
+),
+
 final as (
 
     select
-        vote_event_key,
-        feedback_key,
-        source_system,
-        source_account,
-        feedback_id,
-        event_kind,
-        delta,
-        observed_at,
-        voter_id,
-        voter_email,
-        voter_mrr
+        vote_events.vote_event_key,
+        vote_events.feedback_key,
+        vote_events.source_system,
+        vote_events.source_account,
+        vote_events.feedback_id,
+        vote_events.event_kind,
+        vote_events.delta,
+        vote_events.observed_at,
+        vote_events.voter_id,
+        vote_events.voter_email,
+        vote_events.voter_mrr,
+        coalesce(feedback.is_deleted, false) as is_deleted
     from vote_events
+    left join feedback
+        on vote_events.feedback_key = feedback.feedback_key
 
 )
 

@@ -1,14 +1,17 @@
 with
 
+-- one row per live request: deleted items (and their votes) are left out, merged items count on their target
 feedback as (
 
     select * from {{ ref('fct_feedback') }}
+    where not is_deleted and status_stage != 'merged'
 
 ),
 
 votes as (
 
     select * from {{ ref('fct_votes') }}
+    where not is_deleted
 
 ),
 

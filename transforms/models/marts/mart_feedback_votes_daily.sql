@@ -1,8 +1,10 @@
 with
 
+-- deleted items and their votes are left out
 votes as (
 
     select * from {{ ref('fct_votes') }}
+    where not is_deleted
 
 ),
 

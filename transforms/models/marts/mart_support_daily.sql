@@ -5,21 +5,25 @@
 -#}
 with
 
+-- deleted tickets, their events and their ratings are left out of every figure
 tickets as (
 
     select * from {{ ref('fct_tickets') }}
+    where not is_deleted
 
 ),
 
 ticket_events as (
 
     select * from {{ ref('fct_ticket_events') }}
+    where not is_deleted
 
 ),
 
 csat as (
 
     select * from {{ ref('fct_csat') }}
+    where not is_deleted
 
 ),
 

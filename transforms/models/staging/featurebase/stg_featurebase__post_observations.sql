@@ -1,4 +1,4 @@
-{%- set source_relation = source('featurebase', 'post_observations') -%}
+{%- set source_relation = source('featurebase', 'vote_observations') -%}
 {%- set source_columns = fw_source_columns(source_relation) -%}
 
 with
@@ -13,27 +13,27 @@ renamed as (
 
     select
         -- ids
-        {{ fw_column(source_columns, 'post_id', 'varchar') }} as post_id,
-        {{ fw_column(source_columns, 'status_id', 'varchar') }} as status_id,
+        {{ fw_column(source_columns, 'feedback_id', 'varchar') }} as post_id,
+        cast(null as varchar) as status_id,
 
         -- strings
         'featurebase' as source_system,
         {{ fw_column(source_columns, 'source_account', 'varchar') }} as source_account,
-        {{ fw_column(source_columns, 'status_name', 'varchar') }} as status_name,
+        {{ fw_column(source_columns, 'status', 'varchar') }} as status_name,
         {{ fw_column(source_columns, 'status_type', 'varchar') }} as status_type,
         -- the post's full voter set at observed_at, as a list (sorted by the loader)
         cast({{ fw_column(source_columns, 'voter_ids', 'json') }} as varchar[]) as voter_ids,
         {{ fw_column(source_columns, '_dlt_load_id', 'varchar') }} as dlt_load_id,
 
         -- numbers
-        {{ fw_column(source_columns, 'upvotes', 'bigint') }} as upvotes,
+        {{ fw_column(source_columns, 'vote_count', 'bigint') }} as upvotes,
 
         -- booleans
-        coalesce({{ fw_column(source_columns, 'voters_fetched', 'boolean') }}, false) as is_voters_fetched,
+        coalesce({{ fw_column(source_columns, 'voters_complete', 'boolean') }}, false) as is_voters_fetched,
 
         -- timestamps
         {{ fw_column(source_columns, 'observed_at', 'timestamp with time zone') }} as observed_at,
-        {{ fw_column(source_columns, 'post_updated_at', 'timestamp with time zone') }} as post_updated_at
+        {{ fw_column(source_columns, 'feedback_updated_at', 'timestamp with time zone') }} as post_updated_at
 
     from source
 

@@ -1,0 +1,57 @@
+"""Publish the marts to a DuckDB file for the dashboards and BI tools, replacing the previous one atomically.
+
+Readers open the published file read-only, so they never hold a lock the loader needs, and never see a
+half-written file: the copy is built under a temporary name and renamed over the old one (a failed copy leaves
+the old file in place). The file is written in an older storage format (PUBLISHED_STORAGE_VERSION) because
+most BI drivers bundle DuckDB 1.x, which cannot open DuckDB 2.0's default format ("version number 999").
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import duckdb
+
+from pipelines.warehouse.base import PUBLISHED_STORAGE_VERSION, STORAGE_VERSION_ENV, WarehouseError
+
+if TYPE_CHECKING:
+    from pipelines.warehouse.base import Warehouse
+
+PUBLISHED_ALIAS = "published"
+
+
+def storage_version() -> str:
+    return os.environ.get(STORAGE_VERSION_ENV) or PUBLISHED_STORAGE_VERSION
+
+
+def publish(warehouse: Warehouse) -> Path:
+    target = warehouse.published_path
+    tmp = target.with_name(f".{target.name}.tmp")
+    for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
+        leftover.unlink(missing_ok=True)
+    con = duckdb.connect()
+    try:
+        quoted = str(tmp).replace("'", "''")
+        version = storage_version().replace("'", "")
+        try:
+            con.execute(f"attach '{quoted}' as {PUBLISHED_ALIAS} (storage_version '{version}')")
+        except duckdb.Error as exc:
+            raise WarehouseError(
+                f"cannot write the published file with storage version {version!r} ({exc}). "
+                f"Fix: set {STORAGE_VERSION_ENV} to a DuckDB storage version such as v1.1.0"
+            ) from None
+        tables = warehouse.copy_marts(con)
+        if not tables:
+            raise WarehouseError(f"no marts in {warehouse.describe()}; run `feedback-warehouse transform` first")
+        con.execute(f"checkpoint {PUBLISHED_ALIAS}")
+        con.execute(f"detach {PUBLISHED_ALIAS}")
+    except BaseException:
+        con.close()
+        for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
+            leftover.unlink(missing_ok=True)
+        raise
+    con.close()
+    os.replace(tmp, target)
+    return target
