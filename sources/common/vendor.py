@@ -18,6 +18,7 @@ DBT_ENTITIES = (
     "ticket_events",
     "feedback",
     "vote_observations",
+    "voters",
     "voter_companies",
     "feedback_comments",
     "roadmap_items",

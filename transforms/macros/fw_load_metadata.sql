@@ -1,11 +1,3 @@
-{#-
-    The raw datasets the load-metadata marts (mart_load_runs, fct_quarantine) read. Adding a vendor is one entry
-    here (or `--vars '{fw_vendor_datasets: [...]}'`); a dataset that has not been loaded yet yields zero rows.
--#}
-{% macro fw_vendor_datasets() -%}
-    {{ return(var('fw_vendor_datasets', ['featurebase', 'product7', 'feedbackkit', 'usersloop'])) }}
-{%- endmacro %}
-
 {#- A raw relation of a vendor dataset, whether or not dlt has created it (pair with fw_source_or_empty). -#}
 {% macro fw_raw_relation(dataset, table_name) -%}
     {{ return(api.Relation.create(database=target.database, schema=dataset, identifier=table_name)) }}

@@ -50,10 +50,19 @@
         modules.re.sub('(?<!^)(?=[A-Z])', '_', json_path).lower().replace('.', '__')
     ) -%}
     {%- if column_name | lower in source_columns -%}
-        cast(json_extract_string(cast({{ adapter.quote(column_name | lower) }} as json), '$.{{ json_path }}') as {{ data_type }})
+        cast({{ fw_json_text(adapter.quote(column_name | lower), json_path.split('.')) }} as {{ data_type }})
     {%- elif flattened_name in source_columns -%}
         cast({{ adapter.quote(flattened_name) }} as {{ data_type }})
     {%- else -%}
         cast(null as {{ data_type }})
+    {%- endif -%}
+{%- endmacro %}
+
+{#- A raw JSON column as text (portable: DuckDB json and PostgreSQL jsonb both cast to text), else null. -#}
+{% macro fw_json_column(source_columns, column_name) -%}
+    {%- if column_name | lower in source_columns -%}
+        cast({{ adapter.quote(column_name | lower) }} as varchar)
+    {%- else -%}
+        cast(null as varchar)
     {%- endif -%}
 {%- endmacro %}

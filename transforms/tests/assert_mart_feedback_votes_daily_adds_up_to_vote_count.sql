@@ -1,6 +1,13 @@
--- Per Featurebase post whose latest observation saw its current upvote count: the daily net changes add up to
--- vote_count - baseline, and the last day ends at vote_count. Returns the posts where either fails.
+-- For every live feedback item with vote history: the daily net changes add up to its latest observed vote count
+-- minus its baseline, the last day ends at that count, and the item is in the daily mart at all.
+-- Returns the items where any of that fails.
 with
+
+vote_observations as (
+
+    select * from {{ ref('int_vote_observations') }}
+
+),
 
 fct_feedback as (
 
@@ -20,42 +27,38 @@ mart_feedback_votes_daily as (
 
 ),
 
-stg_featurebase__post_observations as (
-
-    select * from {{ ref('stg_featurebase__post_observations') }}
-
-),
-
-latest_observations as (
+latest_observations_ranked as (
 
     select
-        post_key,
-        upvotes
-    from stg_featurebase__post_observations
-    qualify row_number() over (
-        partition by post_key
-        order by observed_at desc
-    ) = 1
+        feedback_key,
+        coalesce(vote_count, 0) as vote_count,
+        row_number() over (partition by feedback_key order by observed_at desc) as recency_rank
+    from vote_observations
 
 ),
 
 baselines as (
 
-    select
-        feedback_key,
-        sum(delta) as baseline_vote_count
+    select feedback_key, sum(delta) as baseline_vote_count
     from fct_votes
     where event_kind = 'baseline'
     group by feedback_key
 
 ),
 
-daily_totals as (
+daily_ranked_latest_first as (
 
     select
         feedback_key,
-        sum(net_change) as net_change,
-        arg_max(vote_count_end_of_day, date_day) as last_vote_count_end_of_day
+        vote_count_end_of_day,
+        row_number() over (partition by feedback_key order by date_day desc) as recency_rank
+    from mart_feedback_votes_daily
+
+),
+
+daily_totals as (
+
+    select feedback_key, sum(net_change) as net_change
     from mart_feedback_votes_daily
     group by feedback_key
 
@@ -65,24 +68,27 @@ final as (
 
     select
         fct_feedback.feedback_key,
-        fct_feedback.vote_count,
+        latest_observations_ranked.vote_count as latest_observed_vote_count,
         baselines.baseline_vote_count,
         daily_totals.net_change,
-        daily_totals.last_vote_count_end_of_day
+        daily_ranked_latest_first.vote_count_end_of_day as last_vote_count_end_of_day
     from fct_feedback
-    inner join latest_observations
-        on fct_feedback.feedback_key = latest_observations.post_key
-        and fct_feedback.vote_count = latest_observations.upvotes
+    inner join latest_observations_ranked
+        on fct_feedback.feedback_key = latest_observations_ranked.feedback_key
+        and latest_observations_ranked.recency_rank = 1
     left join baselines
         on fct_feedback.feedback_key = baselines.feedback_key
     left join daily_totals
         on fct_feedback.feedback_key = daily_totals.feedback_key
+    left join daily_ranked_latest_first
+        on fct_feedback.feedback_key = daily_ranked_latest_first.feedback_key
+        and daily_ranked_latest_first.recency_rank = 1
     where
-        fct_feedback.source_system = 'featurebase'
-        and not fct_feedback.is_deleted
+        not fct_feedback.is_deleted
         and (
-            daily_totals.net_change is distinct from fct_feedback.vote_count - baselines.baseline_vote_count
-            or daily_totals.last_vote_count_end_of_day is distinct from fct_feedback.vote_count
+            daily_totals.net_change is null
+            or daily_totals.net_change != latest_observations_ranked.vote_count - baselines.baseline_vote_count
+            or daily_ranked_latest_first.vote_count_end_of_day != latest_observations_ranked.vote_count
         )
 
 )

@@ -1,19 +1,9 @@
-{#-
-    Every vendor's comments on feedback in one canonical shape
-    (the column list of int_featurebase__feedback_comments). A new vendor joins by adding one import CTE
-    and one `union all` branch with the same columns in the same order.
--#}
+-- Every registered vendor's stg_<vendor>__feedback_comments, unioned by column name in the canonical shape (fw_contract).
 with
-
-featurebase_feedback_comments as (
-
-    select * from {{ ref('int_featurebase__feedback_comments') }}
-
-),
 
 unioned as (
 
-    select * from featurebase_feedback_comments
+    {{ fw_union_vendors('feedback_comments') }}
 
 ),
 

@@ -8,7 +8,7 @@ with
 
 vote_events as (
 
-    select * from {{ ref('int_vote_events_unioned') }}
+    select * from {{ ref('int_vote_events') }}
 
 ),
 

@@ -1,19 +1,9 @@
-{#-
-    Every vendor's feedback posts (Featurebase posts, Product7/FeedbackKit/UsersLoop feedback) in one canonical shape
-    (the column list of int_featurebase__feedback). A new vendor joins by adding one import CTE
-    and one `union all` branch with the same columns in the same order.
--#}
+-- Every registered vendor's stg_<vendor>__feedback, unioned by column name in the canonical shape (fw_contract).
 with
-
-featurebase_feedback as (
-
-    select * from {{ ref('int_featurebase__feedback') }}
-
-),
 
 unioned as (
 
-    select * from featurebase_feedback
+    {{ fw_union_vendors('feedback') }}
 
 ),
 

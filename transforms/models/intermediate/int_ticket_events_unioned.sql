@@ -1,19 +1,9 @@
-{#-
-    Every vendor's ticket events (conversation parts, activities) in one canonical shape
-    (the column list of int_featurebase__ticket_events). A new vendor joins by adding one import CTE
-    and one `union all` branch with the same columns in the same order.
--#}
+-- Every registered vendor's stg_<vendor>__ticket_events, unioned by column name in the canonical shape (fw_contract).
 with
-
-featurebase_ticket_events as (
-
-    select * from {{ ref('int_featurebase__ticket_events') }}
-
-),
 
 unioned as (
 
-    select * from featurebase_ticket_events
+    {{ fw_union_vendors('ticket_events') }}
 
 ),
 

@@ -1,19 +1,22 @@
+-- Per ticket: first response, resolution, reopens, message counts by author kind, priority and latest CSAT,
+-- by the definitions of transforms/DECISIONS.md, the same for every vendor.
 with
 
 tickets as (
 
-    select * from {{ ref('int_tickets_unioned') }}
+    select * from {{ ref('int_tickets') }}
 
 ),
 
 ticket_events as (
 
-    select * from {{ ref('int_ticket_events_unioned') }}
+    select * from {{ ref('int_ticket_events') }}
 
 ),
 
 first_agent_replies as (
 
+    -- first response: the first customer-facing message by a human agent, at or after creation
     select
         tickets.ticket_key,
         min(ticket_events.occurred_at) as first_response_at
@@ -31,25 +34,24 @@ open_and_close_events_with_previous_state as (
 
     select
         ticket_key,
-        new_status,
+        status_state,
         occurred_at,
-        lag(new_status) over (
+        lag(status_state) over (
             partition by ticket_key
             order by position, occurred_at
-        ) as previous_status
+        ) as previous_state
     from ticket_events
-    where
-        event_type = 'status_change'
-        and new_status in ('open', 'closed')
+    where status_state in ('open', 'closed')
 
 ),
 
 resolutions_and_reopens as (
 
+    -- resolution: the first transition into a solved/closed status; a reopen: back to open after a close
     select
         ticket_key,
-        min(case when new_status = 'closed' then occurred_at end) as resolved_at,
-        count(case when new_status = 'open' and previous_status = 'closed' then 1 end) as reopen_count
+        min(case when status_state = 'closed' then occurred_at end) as resolved_at,
+        count(case when status_state = 'open' and previous_state = 'closed' then 1 end) as reopen_count
     from open_and_close_events_with_previous_state
     group by ticket_key
 
@@ -72,13 +74,13 @@ priority_changes_ranked_latest_first as (
 
     select
         ticket_key,
-        is_priority,
+        new_priority,
         row_number() over (
             partition by ticket_key
             order by position desc, occurred_at desc
         ) as recency_rank
     from ticket_events
-    where is_priority is not null
+    where new_priority is not null
 
 ),
 
@@ -111,7 +113,8 @@ final as (
         coalesce(message_counts.agent_reply_count, 0) as agent_reply_count,
         coalesce(message_counts.internal_note_count, 0) as internal_note_count,
         coalesce(message_counts.bot_message_count, 0) as bot_message_count,
-        coalesce(priority_changes_ranked_latest_first.is_priority, false) as is_priority,
+        -- the vendor's current priority, else the latest priority change, else normal
+        coalesce(tickets.priority, priority_changes_ranked_latest_first.new_priority, 'normal') as priority,
         csat_ratings_ranked_latest_first.csat_score as latest_csat_score
     from tickets
     left join first_agent_replies

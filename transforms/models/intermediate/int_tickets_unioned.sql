@@ -1,18 +1,9 @@
-{#-
-    Every vendor's tickets in one canonical shape (the column list of int_featurebase__tickets).
-    A new vendor joins by adding one import CTE and one `union all` branch with the same columns in the same order.
--#}
+-- Every registered vendor's stg_<vendor>__tickets, unioned by column name in the canonical shape (fw_contract).
 with
-
-featurebase_tickets as (
-
-    select * from {{ ref('int_featurebase__tickets') }}
-
-),
 
 unioned as (
 
-    select * from featurebase_tickets
+    {{ fw_union_vendors('tickets') }}
 
 ),
 

@@ -2,7 +2,7 @@ with
 
 feedback as (
 
-    select * from {{ ref('int_feedback_unioned') }}
+    select * from {{ ref('int_feedback') }}
 
 ),
 
@@ -25,6 +25,7 @@ final as (
         status_name,
         status_type,
         status_stage,
+        is_status_unmapped,
         vote_count,
         comment_count,
         unique_voters,
@@ -35,6 +36,8 @@ final as (
         updated_at,
         stage_entered_at,
         merged_into_key,
+        merged_at,
+        rejection_reason,
         is_deleted,
         deleted_at
     from feedback

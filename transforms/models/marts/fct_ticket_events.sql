@@ -2,43 +2,40 @@ with
 
 ticket_events as (
 
-    select * from {{ ref('int_ticket_events_unioned') }}
-
-),
-
-tickets as (
-
-    select * from {{ ref('int_tickets_unioned') }}
+    select * from {{ ref('int_ticket_events') }}
 
 ),
 
 final as (
 
     select
-        ticket_events.event_key,
-        ticket_events.ticket_key,
-        ticket_events.source_system,
-        ticket_events.source_account,
-        ticket_events.ticket_id,
-        ticket_events.part_id,
-        ticket_events.position,
-        ticket_events.part_type,
-        ticket_events.event_type,
-        ticket_events.author_id,
-        ticket_events.author_type,
-        ticket_events.channel,
-        ticket_events.occurred_at,
-        ticket_events.new_status,
-        ticket_events.is_priority,
-        ticket_events.assignee_id,
-        ticket_events.csat_request_id,
-        ticket_events.csat_score,
-        ticket_events.body_markdown,
-        ticket_events.is_redacted,
-        coalesce(tickets.is_deleted, false) as is_deleted
+        event_key,
+        ticket_key,
+        source_system,
+        source_account,
+        ticket_id,
+        event_id as part_id,
+        position,
+        part_type,
+        message_kind,
+        event_type,
+        author_id,
+        author_type,
+        author_kind,
+        author_name,
+        channel,
+        occurred_at,
+        new_status,
+        status_state,
+        case when new_priority is not null then new_priority in ('high', 'urgent') end as is_priority,
+        new_priority,
+        assignee_id,
+        csat_request_id,
+        csat_score,
+        body as body_markdown,
+        is_redacted,
+        is_deleted
     from ticket_events
-    left join tickets
-        on ticket_events.ticket_key = tickets.ticket_key
 
 )
 

@@ -2,7 +2,7 @@ with
 
 tickets as (
 
-    select * from {{ ref('int_tickets_unioned') }}
+    select * from {{ ref('int_tickets') }}
 
 ),
 
@@ -25,8 +25,9 @@ final as (
         tickets.status_name,
         tickets.status_type,
         tickets.status_category,
-        ticket_metrics.is_priority,
-        case when ticket_metrics.is_priority then 'high' else 'normal' end as priority,
+        tickets.is_status_unmapped,
+        ticket_metrics.priority in ('high', 'urgent') as is_priority,
+        ticket_metrics.priority,
         tickets.category_id,
         tickets.category_name,
         tickets.requester_id,

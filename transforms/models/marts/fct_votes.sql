@@ -2,13 +2,13 @@ with
 
 vote_events as (
 
-    select * from {{ ref('int_vote_events_unioned') }}
+    select * from {{ ref('int_vote_events') }}
 
 ),
 
 feedback as (
 
-    select * from {{ ref('int_feedback_unioned') }}
+    select * from {{ ref('int_feedback') }}
 
 ),
 
@@ -26,6 +26,7 @@ final as (
         vote_events.voter_id,
         vote_events.voter_email,
         vote_events.voter_mrr,
+        -- votes of a deleted item carry its deletion
         coalesce(feedback.is_deleted, false) as is_deleted
     from vote_events
     left join feedback

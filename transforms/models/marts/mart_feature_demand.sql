@@ -27,10 +27,10 @@ recent_vote_changes as (
     select
         votes.feedback_key,
         sum(votes.delta) filter (
-            where votes.observed_at > reference_time.reference_at - interval 7 day
+            where votes.observed_at > reference_time.reference_at - interval '7 days'
         ) as votes_last_7d,
         sum(votes.delta) filter (
-            where votes.observed_at > reference_time.reference_at - interval 30 day
+            where votes.observed_at > reference_time.reference_at - interval '30 days'
         ) as votes_last_30d
     from votes
     cross join reference_time

@@ -37,15 +37,10 @@ feedback_days as (
     -- dense: every UTC day from the first observation to the reference day, so charts have no gaps
     select
         feedback_first_observations.*,
-        cast(
-            unnest(generate_series(
-                feedback_first_observations.first_observed_date,
-                reference_time.reference_date,
-                interval 1 day
-            )) as date
-        ) as date_day
+        cast(days.date_day as date) as date_day
     from feedback_first_observations
     cross join reference_time
+    {{ fw_day_series('feedback_first_observations.first_observed_date', 'reference_time.reference_date', 'days', 'date_day') }}
 
 ),
 

@@ -33,7 +33,7 @@ with
         _dlt_load_id as load_id,
         count(*) as rows_loaded
     from {{ table_relation }}
-    group by all
+    group by 1, 2, 3
     {% if not loop.last %}union all{% endif %}
     {%- else %}
     select
@@ -41,7 +41,7 @@ with
         cast(null as varchar) as source_account,
         cast(null as varchar) as load_id,
         cast(null as bigint) as rows_loaded
-    where false
+    where 1 = 0
     {%- endfor %}
 
 ),

@@ -58,10 +58,11 @@ source_days as (
 
     -- dense: every UTC day from a source's first to its last activity, so backlog and trend lines have no gaps
     select
-        source_system,
-        source_account,
-        cast(unnest(generate_series(first_date, last_date, interval 1 day)) as date) as date_day
+        source_date_bounds.source_system,
+        source_date_bounds.source_account,
+        cast(days.date_day as date) as date_day
     from source_date_bounds
+    {{ fw_day_series('source_date_bounds.first_date', 'source_date_bounds.last_date', 'days', 'date_day') }}
 
 ),
 
@@ -72,8 +73,8 @@ tickets_opened as (
         source_account,
         {{ fw_utc_date('created_at') }} as date_day,
         count(*) as tickets_opened,
-        quantile_cont(first_response_minutes, 0.5) as median_first_response_minutes,
-        quantile_cont(first_response_minutes, 0.9) as p90_first_response_minutes,
+        {{ fw_percentile('first_response_minutes', 0.5) }} as median_first_response_minutes,
+        {{ fw_percentile('first_response_minutes', 0.9) }} as p90_first_response_minutes,
         count(first_response_minutes) as tickets_with_first_response
     from tickets
     group by 1, 2, 3
@@ -87,7 +88,7 @@ tickets_solved as (
         source_account,
         {{ fw_utc_date('resolved_at') }} as date_day,
         count(*) as tickets_solved,
-        quantile_cont(resolution_minutes, 0.5) as median_resolution_minutes,
+        {{ fw_percentile('resolution_minutes', 0.5) }} as median_resolution_minutes,
         count(case when reopen_count > 0 then 1 end) as tickets_solved_reopened
     from tickets
     where resolved_at is not null
@@ -103,15 +104,13 @@ open_close_events_with_previous_status as (
         source_account,
         ticket_key,
         occurred_at,
-        new_status,
+        status_state,
         coalesce(
-            lag(new_status) over (partition by ticket_key order by position, occurred_at),
+            lag(status_state) over (partition by ticket_key order by position, occurred_at),
             'open'
-        ) as previous_status
+        ) as previous_state
     from ticket_events
-    where
-        event_type = 'status_change'
-        and new_status in ('open', 'closed')
+    where status_state in ('open', 'closed')
 
 ),
 
@@ -125,9 +124,9 @@ backlog_changes as (
         source_system,
         source_account,
         {{ fw_utc_date('occurred_at') }},
-        case when new_status = 'closed' then -1 else 1 end
+        case when status_state = 'closed' then -1 else 1 end
     from open_close_events_with_previous_status
-    where new_status != previous_status
+    where status_state != previous_state
 
 ),
 

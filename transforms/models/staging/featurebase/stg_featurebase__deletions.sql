@@ -1,38 +1,21 @@
-{%- set source_relation = source('featurebase', 'deletions') -%}
-{%- set source_columns = fw_source_columns(source_relation) -%}
-
+-- Featurebase deletions with canonical entity names (ticket, feedback, comment).
 with
 
-source as (
+deletions as (
 
-    select * from {{ fw_source_or_empty(source_relation) }}
-
-),
-
-renamed as (
-
-    select
-        -- ids
-        {{ fw_column(source_columns, 'id', 'varchar') }} as deleted_id,
-
-        -- strings
-        'featurebase' as source_system,
-        {{ fw_column(source_columns, 'source_account', 'varchar') }} as source_account,
-        {{ fw_column(source_columns, 'entity', 'varchar') }} as entity,
-
-        -- timestamps
-        {{ fw_column(source_columns, 'deleted_at', 'timestamp with time zone') }} as deleted_at
-
-    from source
+    select * from {{ ref('base_featurebase__deletions') }}
 
 ),
 
 final as (
 
     select
-        {{ fw_key('source_system', 'source_account', ['entity', 'deleted_id']) }} as deletion_key,
-        renamed.*
-    from renamed
+        source_system,
+        source_account,
+        case entity when 'post' then 'feedback' else entity end as entity,
+        deleted_id,
+        deleted_at
+    from deletions
 
 )
 

@@ -1,65 +1,61 @@
-{%- set source_relation = source('featurebase', 'tickets') -%}
-{%- set source_columns = fw_source_columns(source_relation) -%}
-
+-- Featurebase tickets in the canonical ticket shape (fw_contract('tickets')): the statuses endpoint holds a
+-- status's current name and type, the ticket's embedded copy is the fallback.
 with
 
-source as (
+tickets as (
 
-    select * from {{ fw_source_or_empty(source_relation) }}
+    select * from {{ ref('base_featurebase__tickets') }}
 
 ),
 
-renamed as (
+ticket_statuses as (
 
-    select
-        -- ids
-        {{ fw_column(source_columns, 'id', 'varchar') }} as ticket_id,
-        {{ fw_column(source_columns, 'ticket_category_id', 'varchar') }} as category_id,
-        {{ fw_json_field(source_columns, 'status', 'id', 'varchar') }} as status_id,
-        {{ fw_json_field(source_columns, 'author', 'id', 'varchar') }} as requester_id,
-        {{ fw_column(source_columns, 'assignee_id', 'varchar') }} as assignee_id,
-        {{ fw_column(source_columns, 'team_assignee_id', 'varchar') }} as team_assignee_id,
-        {{ fw_column(source_columns, 'company_id', 'varchar') }} as company_id,
+    select * from {{ ref('base_featurebase__ticket_statuses') }}
 
-        -- strings
-        'featurebase' as source_system,
-        {{ fw_column(source_columns, 'source_account', 'varchar') }} as source_account,
-        {{ fw_column(source_columns, 'title', 'varchar') }} as title,
-        {{ fw_column(source_columns, 'content', 'varchar') }} as content_html,
-        {{ fw_column(source_columns, 'category_type', 'varchar') }} as category_type,
-        {{ fw_column(source_columns, 'ticket_url', 'varchar') }} as ticket_url,
-        {{ fw_json_field(source_columns, 'status', 'name', 'varchar') }} as status_name,
-        {{ fw_json_field(source_columns, 'status', 'type', 'varchar') }} as status_type,
-        {{ fw_json_field(source_columns, 'status', 'color', 'varchar') }} as status_color,
-        {{ fw_json_field(source_columns, 'author', 'email', 'varchar') }} as requester_email,
-        {{ fw_json_field(source_columns, 'author', 'name', 'varchar') }} as requester_name,
-        {{ fw_json_field(source_columns, 'author', 'type', 'varchar') }} as requester_type,
-        {{ fw_column(source_columns, 'custom_fields', 'json') }} as custom_fields,
-        {{ fw_column(source_columns, '_dlt_load_id', 'varchar') }} as dlt_load_id,
+),
 
-        -- numbers
-        {{ fw_column(source_columns, 'ticket_number', 'bigint') }} as ticket_number,
+ticket_categories as (
 
-        -- booleans
-        {{ fw_column(source_columns, 'open', 'boolean') }} as is_open,
-        {{ fw_column(source_columns, '_deleted_at', 'timestamp with time zone') }} is not null as is_deleted,
-
-        -- timestamps
-        {{ fw_column(source_columns, 'created_at', 'timestamp with time zone') }} as created_at,
-        {{ fw_column(source_columns, 'updated_at', 'timestamp with time zone') }} as updated_at,
-        {{ fw_column(source_columns, 'snoozed_until', 'timestamp with time zone') }} as snoozed_until,
-        {{ fw_column(source_columns, '_deleted_at', 'timestamp with time zone') }} as deleted_at
-
-    from source
+    select * from {{ ref('base_featurebase__ticket_categories') }}
 
 ),
 
 final as (
 
     select
-        {{ fw_key('source_system', 'source_account', 'ticket_id') }} as ticket_key,
-        renamed.*
-    from renamed
+        tickets.ticket_key,
+        tickets.source_system,
+        tickets.source_account,
+        tickets.ticket_id,
+        tickets.ticket_number,
+        tickets.title,
+        tickets.status_id,
+        coalesce(ticket_statuses.status_name, tickets.status_name) as status_name,
+        coalesce(ticket_statuses.status_type, tickets.status_type) as status_type,
+        -- the status type decides the category (ticket_status_categories seed)
+        coalesce(ticket_statuses.status_type, tickets.status_type) as status_mapping_value,
+        -- Featurebase tickets carry no priority field: it comes from `priority` parts (ticket events)
+        cast(null as varchar) as priority,
+        tickets.category_id,
+        ticket_categories.category_name,
+        tickets.requester_id,
+        tickets.requester_email,
+        tickets.requester_name,
+        tickets.requester_type,
+        tickets.assignee_id,
+        tickets.team_assignee_id,
+        tickets.company_id,
+        tickets.ticket_url,
+        tickets.is_open,
+        tickets.created_at,
+        tickets.updated_at
+    from tickets
+    left join ticket_statuses
+        on tickets.source_account = ticket_statuses.source_account
+        and tickets.status_id = ticket_statuses.status_id
+    left join ticket_categories
+        on tickets.source_account = ticket_categories.source_account
+        and tickets.category_id = ticket_categories.category_id
 
 )
 

@@ -31,8 +31,8 @@ renamed as (
         {{ fw_json_field(source_columns, 'status', 'name', 'varchar') }} as status_name,
         {{ fw_json_field(source_columns, 'status', 'type', 'varchar') }} as status_type,
         {{ fw_json_field(source_columns, 'status', 'color', 'varchar') }} as status_color,
-        {{ fw_column(source_columns, 'tags', 'json') }} as tags,
-        {{ fw_column(source_columns, 'custom_fields', 'json') }} as custom_fields,
+        {{ fw_json_column(source_columns, 'tags') }} as tags,
+        {{ fw_json_column(source_columns, 'custom_fields') }} as custom_fields,
         {{ fw_column(source_columns, 'eta', 'varchar') }} as eta,
         {{ fw_column(source_columns, '_dlt_load_id', 'varchar') }} as dlt_load_id,
 

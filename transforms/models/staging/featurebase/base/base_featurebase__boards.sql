@@ -19,8 +19,8 @@ renamed as (
         'featurebase' as source_system,
         {{ fw_column(source_columns, 'source_account', 'varchar') }} as source_account,
         {{ fw_column(source_columns, 'name', 'varchar') }} as board_name,
-        {{ fw_column(source_columns, 'access', 'json') }} as access,
-        {{ fw_column(source_columns, 'features', 'json') }} as features,
+        {{ fw_json_column(source_columns, 'access') }} as access,
+        {{ fw_json_column(source_columns, 'features') }} as features,
 
         -- timestamps
         {{ fw_column(source_columns, 'created_at', 'timestamp with time zone') }} as created_at

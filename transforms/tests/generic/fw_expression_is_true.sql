@@ -1,0 +1,7 @@
+{#- Rows of the model (optionally only those matching `where`) for which `expression` is not true. -#}
+{% test fw_expression_is_true(model, expression, where=none) %}
+    select *
+    from {{ model }}
+    where
+        {% if where %}({{ where }}) and {% endif %}not coalesce(({{ expression }}), false)
+{% endtest %}
