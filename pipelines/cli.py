@@ -173,7 +173,7 @@ def demo(
     from pipelines.warehouse import open_warehouse
 
     target = open_warehouse(warehouse or DEMO_WAREHOUSE, "duckdb")
-    names = ", ".join(vendor.label for vendor in demo_vendors())
+    names = ", ".join(vendor.label for vendor in demo_vendors().values())
     console.print(f"Demo: sandbox {names}; a backfill then 13 daily runs -> {target.anchor}", highlight=False)
     target.validate()
     with _writer(target, wait), RunProgress() as progress:

@@ -33,7 +33,15 @@ DAY = 24 * HOUR
 
 POST_SORTS = ("createdAt", "upvotes", "trending", "recent")
 COMMENT_SORTS = ("best", "top", "new", "old")
-FEEDBACK_MUTATIONS = ("add_votes", "remove_votes", "change_post_status", "add_comments", "add_posts", "delete_post")
+FEEDBACK_MUTATIONS = (
+    "add_votes",
+    "remove_votes",
+    "change_post_status",
+    "set_post_status_type",
+    "add_comments",
+    "add_posts",
+    "delete_post",
+)
 
 _BOARDS = [
     ("Feature Requests", "emoji", "💡", 45),
@@ -362,6 +370,17 @@ class FeedbackStore:
                 status = rng.choice([s for s in self.statuses if s["id"] != current])
                 self._touch(post_id, now, status=status)
             return chosen
+
+    def set_status_type(self, name: str, status_type: str) -> list[str]:
+        with self.ws._lock:
+            _, now = self._begin(None)
+            status = next(s for s in self.statuses if s["name"] == name)
+            renamed = {**status, "type": status_type}
+            self.statuses = [renamed if s["id"] == status["id"] else s for s in self.statuses]
+            touched = sorted(pid for pid, post in self.posts.items() if post["status"]["id"] == status["id"])
+            for post_id in touched:
+                self._touch(post_id, now, status=renamed)
+            return touched
 
     def add_comments(self, n: int, seed: int | None = None) -> list[str]:
         with self.ws._lock:

@@ -105,7 +105,18 @@ _BOT_LINES = [
     "Hi! I'm Fibi, the AI assistant. While you wait, these articles might help.",
     "A teammate will reply soon.",
 ]
-_REMARKS = ["Super fast, thanks!", "Solved my issue.", "Took too long.", "Great support as always.", "Meh."]
+# a remark agrees with its score (a "Super fast, thanks!" with a 1 reads as broken data in a demo)
+_REMARKS = {
+    1: ["Took too long.", "Nobody answered my actual question."],
+    2: ["Meh.", "Slow, and I had to explain it twice."],
+    3: ["Fixed in the end.", "Okay."],
+    4: ["Solved my issue.", "Good help, thanks."],
+    5: ["Super fast, thanks!", "Great support as always."],
+}
+# Authors of agent-type messages that are not human agents (the hard cases of first-response metrics): an AI
+# agent answering as a bot, and an auto-reply sent through an integration.
+_AI_AGENT = {"type": "bot", "name": "Fibi AI agent"}
+_INTEGRATION = {"type": "integration", "name": "Helpdesk auto-reply"}
 _TAGS = ["Bug", "Billing", "Churn risk", "Onboarding", "Feature request", "VIP"]
 
 
@@ -277,6 +288,8 @@ class FeaturebaseWorkspace:
             )
         self.teams = [self._id("team") for _ in range(2)]
         self.bot = {"id": self._id("bot"), "type": "bot", "name": "Fibi"}
+        self.ai_agent = {"id": self._id("bot"), **_AI_AGENT}
+        self.integration = {"id": self._id("integration"), **_INTEGRATION}
         for name in _COMPANIES:
             self.companies.append({"id": self._id("company"), "name": name, "domain": f"{name.lower()}.example"})
         for i in range(n_customers):
@@ -483,6 +496,73 @@ class FeaturebaseWorkspace:
                 numbers.append(number)
             return numbers
 
+    def _continue(self, numbers: list[int], step: Any, rng: random.Random) -> list[int]:
+        """Apply `step(conversation)` to each ticket at the clock; returns the numbers it changed."""
+        now = self._tick()
+        changed = []
+        for number in numbers:
+            ticket, parts, meta = self._live(number)
+            start = len(parts)
+            conv = _Conversation(self, rng, ticket, meta, now, now, parts=parts)
+            conv.limit = 1 << 62
+            step(conv)
+            if len(conv.parts) == start:
+                continue
+            conv.restamp(now, start)
+            self._finish_ticket(ticket, meta, conv.parts, rng)
+            self._store(number, ticket, conv.parts, meta)
+            changed.append(number)
+        return changed
+
+    def close_tickets(self, n: int, seed: int | None = None) -> list[int]:
+        """Agents resolve `n` open tickets they have answered (a CSAT request follows on most); returns them."""
+        with self._lock:
+            rng = random.Random(seed) if seed is not None else self._rng
+            answered = [
+                number
+                for number in sorted(self._tickets)
+                if self._meta[number].state != "closed" and self._meta[number].admin_replied
+            ]
+            chosen = sorted(rng.sample(answered, min(int(n), len(answered))))
+
+            def close(conv: _Conversation) -> None:
+                conv.status(0, "closed")
+                if rng.random() < 0.65:
+                    conv.rating_requested(0)
+
+            return self._continue(chosen, close, rng)
+
+    def submit_pending_ratings(self, fraction: float = 0.3, seed: int | None = None) -> list[int]:
+        """Customers answer a share of the CSAT requests still pending (remarks agree with the score)."""
+        with self._lock:
+            rng = random.Random(seed) if seed is not None else self._rng
+            pending = [number for number in sorted(self._tickets) if self._meta[number].csat_pending]
+            chosen = sorted(rng.sample(pending, round(len(pending) * float(fraction))))
+
+            def rate(conv: _Conversation) -> None:
+                request = next(
+                    p for p in reversed(conv.parts) if p.get("csat", {}).get("requestId") == conv.meta.csat_pending
+                )
+                conv.rating_submitted(0, request)
+
+            return self._continue(chosen, rate, rng)
+
+    def set_status_type(self, name: str, status_type: str) -> str:
+        """Give a ticket status a type the mapping seeds do not know (an admin renamed a workflow stage); tickets
+        in that status carry the new type from now on. Returns the status id."""
+        with self._lock:
+            self._tick()
+            status = self._status(name)
+            renamed = {**status, "type": status_type}
+            self.statuses = [renamed if s["id"] == status["id"] else s for s in self.statuses]
+            # the statuses endpoint says what a status is now; tickets embed a copy, which is replaced too but
+            # does not count as an update of the ticket
+            for number, ticket in list(self._tickets.items()):
+                if ticket["status"]["id"] == status["id"]:
+                    self._tickets[number] = {**ticket, "status": renamed}
+            self._indexes.clear()
+            return status["id"]
+
     def delete_ticket(self, ticket_number: int) -> bool:
         """Delete a ticket (gone from lists, 404 on detail, moved to truth()["deleted"])."""
         with self._lock:
@@ -524,6 +604,10 @@ class FeaturebaseWorkspace:
     def add_posts(self, n: int, seed: int | None = None) -> list[str]:
         """Create `n` posts at the clock with no votes and no comments; returns their ids."""
         return self.feedback.add_posts(n, seed)
+
+    def set_post_status_type(self, name: str, status_type: str) -> list[str]:
+        """Give a post status a type the mapping seeds do not know; its posts are touched. Returns their ids."""
+        return self.feedback.set_status_type(name, status_type)
 
     def delete_post(self, post_id: str) -> bool:
         """Delete a post with its votes and comments (gone everywhere, voters 404); False if unknown."""
@@ -717,6 +801,8 @@ class _Conversation:
         self.limit = limit_ms
         self.parts: list[dict[str, Any]] = parts if parts is not None else []
         self.customer = ws.customers[meta.customer]
+        # hard cases draw from their own generator, so the rest of the conversation is what it always was
+        self.hard = random.Random(f"{ws.seed}-hard-{ticket.get('ticketNumber')}-{len(self.parts)}")
 
     # ------------------------------------------------------------------ part builders
     def _part(self, part_type: str, delay_ms: int, **fields: Any) -> dict[str, Any]:
@@ -766,12 +852,21 @@ class _Conversation:
 
     def admin_msg(self, delay: int) -> dict[str, Any]:
         agent = self._agent()
-        channel = "email" if self.parts and self.parts[0]["partType"] == "email_msg" else "desktop"
+        by_email = bool(self.parts) and self.parts[0]["partType"] == "email_msg"
+        channel = "email" if by_email else "desktop"
         line = self.rng.choice(_ADMIN_LINES)
-        part = self._part("admin_msg", delay, author=dict(agent), channel=channel, **self._msg_fields(line))
+        # an agent answering an email conversation sometimes writes an email_msg (an admin-written email)
+        part_type = "email_msg" if by_email and self.hard.random() < 0.5 else "admin_msg"
+        part = self._part(part_type, delay, author=dict(agent), channel=channel, **self._msg_fields(line))
         self.meta.admin_replied = True
         self.meta.last_by = "admin"
         return part
+
+    def automated_reply(self, delay: int, author: dict[str, Any]) -> dict[str, Any]:
+        """An agent-type message (`admin_msg`) written by an AI agent or an integration: not a human reply."""
+        line = "Thanks for your message! Here is what usually helps: clearing the cache and signing in again."
+        channel = "email" if self.parts and self.parts[0]["partType"] == "email_msg" else "desktop"
+        return self._part("admin_msg", delay, author=dict(author), channel=channel, **self._msg_fields(line))
 
     def admin_note(self, delay: int) -> dict[str, Any]:
         line = self.rng.choice(_NOTES).format(n=self.rng.randint(100, 999))
@@ -812,7 +907,7 @@ class _Conversation:
         csat = {k: request["csat"][k] for k in ("channel", "requestId", "requestSource", "ratedAgent", "workflow")}
         csat.update({"score": score, "status": "rated", "requestedAt": request["csat"]["requestedAt"], "ratedAt": ""})
         if self.rng.random() < 0.4:
-            csat["remark"] = self.rng.choice(_REMARKS)
+            csat["remark"] = self.rng.choice(_REMARKS[score])
         part = self._part("rating_submitted", delay, csat=csat)
         csat["ratedAt"] = part["createdAt"]
         csat["changeLockWindowEndsAt"] = iso_ms(self.t + DAY)
@@ -938,6 +1033,11 @@ class _Conversation:
             self.opening()
             if rng.random() < 0.45:
                 self._bot()
+            chance = self.hard.random()
+            if chance < 0.08:
+                self.automated_reply(self.hard.randint(1, 20) * SECOND, self.ws.ai_agent)
+            elif chance < 0.12:
+                self.automated_reply(self.hard.randint(1, 5) * SECOND, self.ws.integration)
             outcome = rng.random()
             if outcome < 0.07:
                 return  # unanswered
