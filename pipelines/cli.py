@@ -437,8 +437,27 @@ def dashboard(
     os.execve(sys.executable, command, {**os.environ, "FEEDBACK_PUBLISHED": str(target)})
 
 
-def main() -> None:  # pragma: no cover - the console script
-    app(prog_name="feedback-warehouse")
+def main() -> None:
+    """The console script: Typer without its multi-line usage boxes, so a wrong option is one line too."""
+    # Typer vendors its own click; its exception classes are the ones raised
+    from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
+
+    try:
+        code = app(prog_name="feedback-warehouse", standalone_mode=False)
+    except NoArgsIsHelpError as exc:
+        console.print(exc.ctx.get_help() if exc.ctx else str(exc), highlight=False, markup=False)
+        sys.exit(0)
+    except UsageError as exc:
+        command = exc.ctx.command_path if exc.ctx else "feedback-warehouse"
+        message = " ".join(exc.format_message().split())
+        err_console.print(f"error: {message} (see `{command} --help`)", highlight=False, soft_wrap=True, markup=False)
+        sys.exit(exc.exit_code)
+    except ClickException as exc:
+        err_console.print(f"error: {' '.join(exc.format_message().split())}", highlight=False, markup=False)
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":  # pragma: no cover - `python -m pipelines.cli`

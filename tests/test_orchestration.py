@@ -19,53 +19,44 @@ import pytest
 import yaml
 
 from pipelines.lock import BUSY_EXIT_CODE, WarehouseBusy, lock_path, warehouse_lock
-from sandbox.featurebase import FeaturebaseApp, generate_workspace
-from sandbox.framework.server import SandboxServer
-from tests.conftest import CLI, FB_KEY, FeaturebaseSandbox, assert_raw_matches_truth, query, serve_workspace
-from tests.test_cli import cli_env
+from pipelines.warehouse import open_warehouse
+from sandbox.featurebase import generate_workspace
+from tests.conftest import CLI, FB_KEY, assert_raw_matches_truth, cli_env, query
+from tests.support.locks import hold_lock, release
+from tests.support.sandboxes import Sandbox, serve
 from tests.test_prefect_flow import flow_run_artifacts, flow_run_logs
 
 REPO = Path(__file__).resolve().parent.parent
 PREFECT = str(Path(sys.executable).with_name("prefect"))
 
-_HOLD_LOCK = """
-import sys, time
-from pathlib import Path
-from pipelines.lock import warehouse_lock
-with warehouse_lock(Path(sys.argv[1])):
-    print("locked", flush=True)
-    time.sleep(float(sys.argv[2]))
-"""
-
-
-def hold_lock(warehouse: Path, seconds: float) -> subprocess.Popen:
-    proc = subprocess.Popen(
-        [sys.executable, "-c", _HOLD_LOCK, str(warehouse), str(seconds)], stdout=subprocess.PIPE, text=True, cwd=REPO
-    )
-    assert proc.stdout is not None and proc.stdout.readline().strip() == "locked"
-    return proc
-
 
 def test_warehouse_lock_refuses_or_waits_for_another_process(tmp_path: Path) -> None:
+    import threading
+
     warehouse = tmp_path / "warehouse.duckdb"
-    holder = hold_lock(warehouse, 1.5)
+    holder = hold_lock(warehouse)
     try:
         with pytest.raises(WarehouseBusy) as busy, warehouse_lock(warehouse):
             pass
         message = str(busy.value)
         assert f"pid {holder.pid}" in message and str(warehouse) in message and "--wait" in message
-        told = []
-        started = time.monotonic()
-        with warehouse_lock(warehouse, wait_seconds=60, on_wait=told.append), warehouse_lock(warehouse):
-            waited = time.monotonic() - started  # re-entrant in the holding thread
-        assert 0.5 < waited < 30 and len(told) == 1
+        told: list[WarehouseBusy] = []
+        acquired = threading.Event()
+
+        def wait_for_it() -> None:
+            with warehouse_lock(warehouse, wait_seconds=60, on_wait=told.append), warehouse_lock(warehouse):
+                acquired.set()  # re-entrant in the holding thread
+
+        waiter = threading.Thread(target=wait_for_it)
+        waiter.start()
+        assert not acquired.wait(1.0)  # still held by the child
+        release(holder)
+        waiter.join(30)
+        assert acquired.is_set() and len(told) == 1
     finally:
-        holder.wait(30)
-    # a lock file removed while held (the demo resets its directory) is re-created for the holder
-    with warehouse_lock(warehouse):
-        lock_path(warehouse).unlink()
-        with warehouse_lock(warehouse):
-            assert lock_path(warehouse).exists()
+        release(holder)
+    # the lock file stays where it is: nobody deletes a lock, held or not
+    assert lock_path(warehouse).exists()
 
 
 def test_redaction_filter_hides_every_configured_key() -> None:
@@ -102,12 +93,12 @@ def test_one_bad_account_fails_the_run_after_the_others_load_and_publish(
     wrong = "fb_wrong_key_9c1e44b07d"
     org_a = generate_workspace(seed=7, tickets=120, org_id="org_a")
     org_b = generate_workspace(seed=8, tickets=80, org_id="org_b")
-    app = FeaturebaseApp({FB_KEY: org_a, "fb_key_org_b": org_b})
     monkeypatch.setattr(flows, "RETRY_DELAY_SECONDS", [0])
     for name in [k for k in os.environ if k.startswith("SOURCES__")]:
         monkeypatch.delenv(name)
-    warehouse = tmp_path / "warehouse.duckdb"
-    with SandboxServer(app) as server:
+    warehouse = open_warehouse(tmp_path / "warehouse.duckdb", "duckdb")
+    with serve("featurebase", {FB_KEY: org_a, "fb_key_org_b": org_b}) as sandbox:
+        app, server = sandbox.app, sandbox.server
         monkeypatch.setenv("SOURCES__FEATUREBASE__API_KEY", FB_KEY)
         monkeypatch.setenv("SOURCES__FEATUREBASE__BASE_URL", server.url)
         monkeypatch.setenv("SOURCES__FEATUREBASE__ACCOUNTS__ACME__API_KEY", wrong)
@@ -115,14 +106,14 @@ def test_one_bad_account_fails_the_run_after_the_others_load_and_publish(
         # the default account's ticket list answers 503 until the HTTP client gives up: one task retry
         app.faults.inject("status", endpoint="GET /v2/tickets", status=503, retry_after=0, times=8)
 
-        state = flows.refresh(warehouse=str(warehouse), return_state=True)
+        state = flows.refresh(warehouse=str(warehouse.anchor), return_state=True)
 
     assert state.is_failed()
     assert "featurebase/acme" in state.message and "401" in state.message
     assert "featurebase/default" not in state.message
     assert_raw_matches_truth(warehouse, org_a, account="default")
     assert query(warehouse, "select count(*) from featurebase.tickets where source_account = 'acme'") == [(0,)]
-    published = warehouse.with_name("analytics.duckdb")
+    published = warehouse.published_path
     con = duckdb.connect(str(published), read_only=True)
     try:
         assert con.execute("select source_account, count(*) from fct_tickets group by 1").fetchall() == [
@@ -155,18 +146,19 @@ def test_one_bad_account_fails_the_run_after_the_others_load_and_publish(
 
 
 @pytest.fixture
-def small_sandbox() -> Iterator[FeaturebaseSandbox]:
-    with serve_workspace(generate_workspace(seed=5, tickets=100, org_id="org_small")) as sandbox:
+def small_sandbox() -> Iterator[Sandbox]:
+    with serve("featurebase", {FB_KEY: generate_workspace(seed=5, tickets=100, org_id="org_small")}) as sandbox:
         yield sandbox
 
 
-def test_two_concurrent_runs_one_writes_the_other_exits_cleanly(
-    small_sandbox: FeaturebaseSandbox, tmp_path: Path
-) -> None:
-    warehouse = tmp_path / "warehouse.duckdb"
-    env = cli_env(small_sandbox.url, FB_KEY)
+def test_two_concurrent_runs_one_writes_the_other_exits_cleanly(small_sandbox: Sandbox, tmp_path: Path) -> None:
+    """The first run is held inside its load (a delay fault on the ticket details) while the second starts:
+    deterministic, whatever the machine's speed."""
+    warehouse = open_warehouse(tmp_path / "warehouse.duckdb", "duckdb")
+    env = cli_env(**small_sandbox.env())
+    small_sandbox.app.faults.inject("delay", endpoint="GET /v2/tickets/{ticketNumber}", delay=3, times=1)
     first = subprocess.Popen(  # no dbt: the lock covers it too, but the load is what the second run would clash with
-        [CLI, "run", "--warehouse", str(warehouse), "--no-transform"],
+        [CLI, "run", "--warehouse", str(warehouse.anchor), "--no-transform"],
         env=env,
         cwd=tmp_path,
         stdout=subprocess.PIPE,
@@ -180,14 +172,19 @@ def test_two_concurrent_runs_one_writes_the_other_exits_cleanly(
         if line.strip() == "featurebase/default: extract":
             break
     second = subprocess.run(
-        [CLI, "run", "--warehouse", str(warehouse)], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=120
+        [CLI, "run", "--warehouse", str(warehouse.anchor)],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     seen.extend(first.stdout)
     assert first.wait(300) == 0, "".join(seen)
 
     assert second.returncode == BUSY_EXIT_CODE, second.stdout + second.stderr
     assert f"another run (pid {first.pid}, started at" in second.stderr
-    assert f"is writing {warehouse}" in second.stderr and "--wait" in second.stderr
+    assert f"is writing {warehouse.anchor}" in second.stderr and "--wait" in second.stderr
     assert "Traceback" not in second.stderr
     assert_raw_matches_truth(warehouse, small_sandbox.workspace)
 

@@ -74,7 +74,8 @@ def compare(reference: Path, current: Path) -> list[str]:
             differing = [
                 column
                 for index, column in enumerate(common)
-                if sorted(map(repr, (row[index] for row in ref_rows))) != sorted(map(repr, (row[index] for row in cur_rows)))
+                if sorted(map(repr, (row[index] for row in ref_rows)))
+                != sorted(map(repr, (row[index] for row in cur_rows)))
             ]
             problems.append(
                 f"{table}: {len(ref_rows)} vs {len(cur_rows)} rows, {only_ref} only in the reference, "
@@ -82,7 +83,10 @@ def compare(reference: Path, current: Path) -> list[str]:
             )
         else:
             added = [c for c in cur_tables[table] if c not in ref_columns]
-            print(f"{table}: {len(ref_rows):,} rows identical on {len(common)} columns" + (f" (+ new: {', '.join(added)})" if added else ""))
+            print(
+                f"{table}: {len(ref_rows):,} rows identical on {len(common)} columns"
+                + (f" (+ new: {', '.join(added)})" if added else "")
+            )
     for table in sorted(set(cur_tables) - set(ref_tables)):
         print(f"{table}: new table")
     return problems

@@ -305,7 +305,7 @@ class VendorApp:
                         fault_delay = float(fault.delay or 0)
                     truncate = fault is not None and fault.kind == "truncate"
                     response = self._run(request, route)
-            response.headers.update(rl_headers)
+            response.headers = {**rl_headers, **response.headers}  # what a handler sets itself wins
         except Exception:  # a sandbox bug must surface as a 500, not a dropped connection
             logger.exception("sandbox handler failed for %s %s", method, target)
             response = self.error(500, "internal_error", "Internal sandbox error")

