@@ -108,7 +108,7 @@ def load_account(
     started = time.monotonic()
     result = LoadResult(vendor=account.vendor, account=account.name)
     stats = RequestStats()
-    stats.listeners.append(lambda s: notify(account.label, "requests", {"requests": s.total}))
+    stats.listeners.append(lambda s: notify(account.label, "requests", s.progress()))
     warehouse.prepare_for_load()
     pipeline = make_pipeline(account, warehouse)
     try:

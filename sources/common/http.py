@@ -91,6 +91,10 @@ class RequestStats:
         self.throttled = 0
         self.waited_seconds = 0.0
         self.listeners: list[Callable[[RequestStats], None]] = []
+        # a rate-limited source says how many requests its run will make, so progress can show requests done /
+        # planned and the time left at the vendor's allowance (None: unknown, shown as a plain count)
+        self.planned: int | None = None
+        self.per_minute: float | None = None
 
     def record(self, endpoint: str, status: int | None) -> None:
         with self._lock:
@@ -110,6 +114,24 @@ class RequestStats:
     @property
     def total(self) -> int:
         return sum(self.by_endpoint.values())
+
+    def plan(self, requests: int, per_minute: float | None = None) -> None:
+        """The run's planned request total (a source that knows it before it starts, e.g. UsersLoop)."""
+        with self._lock:
+            self.planned = requests
+            self.per_minute = per_minute
+        for listener in self.listeners:
+            listener(self)
+
+    def progress(self) -> dict[str, Any]:
+        """requests done, planned, and seconds left at the allowance (for the CLI and the Prefect logs)."""
+        done = self.total
+        info: dict[str, Any] = {"requests": done}
+        if self.planned:
+            info["planned"] = max(self.planned, done)
+            if self.per_minute:
+                info["seconds_left"] = max(0.0, (info["planned"] - done) * 60.0 / self.per_minute)
+        return info
 
     def as_dict(self) -> dict[str, Any]:
         with self._lock:

@@ -95,7 +95,8 @@ class FeaturebaseDriver(VendorDriver):
             for request_id, score in raw_query(
                 warehouse,
                 f"select {json_text(warehouse, 'csat', 'requestId')}, {json_text(warehouse, 'csat', 'score')} "
-                "from featurebase.ticket_conversation_parts where source_account = ? and part_type = 'rating_submitted'",
+                "from featurebase.ticket_conversation_parts "
+                "where source_account = ? and part_type = 'rating_submitted'",
                 [account],
             )
         )
