@@ -82,6 +82,20 @@ def _reset_incremental_state(pipeline: dlt.Pipeline, vendor: str) -> None:
             resource_state.pop("incremental", None)
 
 
+def _extracted_rows(extract_info: Any) -> dict[str, int]:
+    """Rows per table of this run, from the extract step's writer metrics.
+
+    Why not normalize's row counts: dlt's CSV writer (the PostgreSQL loader format) counts the fields of each
+    row instead of rows (a 150-post load reported 2,872 posts); extraction writes jsonl or parquet, whose counts
+    are right, and normalize neither drops nor adds rows here (max_table_nesting=0, no child tables)."""
+    counts: dict[str, int] = {}
+    for entries in (extract_info.metrics if extract_info else {}).values():
+        for entry in entries:
+            for table, metrics in entry.get("table_metrics", {}).items():
+                counts[table] = counts.get(table, 0) + metrics.items_count
+    return counts
+
+
 def is_transient(error: SourceError | None) -> bool:
     """Worth another attempt later: rate limited, server errors, unreachable. Never a rejected key (401/402/403),
     a bad request or a missing resource, and never an unexpected exception (a bug does not fix itself)."""
@@ -131,12 +145,12 @@ def load_account(
             as_of=(as_of or datetime.now(UTC)).isoformat(),
         )
         notify(account.label, "extract", {})
-        pipeline.extract(source, loader_file_format=warehouse.loader_file_format)
+        extract_info = pipeline.extract(source, loader_file_format=warehouse.loader_file_format)
         notify(account.label, "normalize", {"requests": stats.total})
-        normalize_info = pipeline.normalize()
+        pipeline.normalize()
         notify(account.label, "load", {})
         pipeline.load()
-        counts = dict(normalize_info.row_counts) if normalize_info else {}
+        counts = _extracted_rows(extract_info)
         result.rows = {t: n for t, n in sorted(counts.items()) if not t.startswith("_dlt")}
         result.quarantined = result.rows.pop(QUARANTINE_TABLE, 0)
     except Exception as exc:  # one account failing must not stop the others

@@ -62,6 +62,23 @@ def cli_env(**extra: str) -> dict[str, str]:
 
 
 @pytest.fixture(scope="session")
+def postgres() -> Iterator[Any]:
+    """A throwaway PostgreSQL server for the session (started on first use; tests never skip without one)."""
+    from tests.support.postgres import postgres_server
+
+    with postgres_server() as server:
+        yield server
+
+
+@pytest.fixture
+def pg_warehouse(postgres: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Warehouse:
+    """A PostgreSQL warehouse in a fresh database (credentials the dlt way, in the environment)."""
+    _, dsn = postgres.new_database()
+    monkeypatch.setenv("DESTINATION__POSTGRES__CREDENTIALS", dsn)
+    return open_warehouse(tmp_path / "wh" / "warehouse.duckdb", "postgres")
+
+
+@pytest.fixture(scope="session")
 def prefect_harness() -> Iterator[None]:
     """One temporary Prefect API for the whole session (it takes ~25 s to start here)."""
     from prefect.testing.utilities import prefect_test_harness

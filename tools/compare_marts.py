@@ -30,22 +30,27 @@ def _comparable(value: Any) -> Any:
     return round(value, 6) if isinstance(value, float) else value
 
 
-def mart_rows(warehouse: Path, table: str, columns: list[str]) -> list[tuple[Any, ...]]:
+# columns that say when and in which load a run happened, not what the data is: two loads never share them
+VOLATILE_COLUMNS = frozenset({"load_id", "load_run_key", "loaded_at", "quarantined_at"})
+
+
+def mart_rows(warehouse: Path, table: str, columns: list[str], schema: str = "marts") -> list[tuple[Any, ...]]:
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
         select = ", ".join(f'"{c}"' for c in columns)
-        rows = con.execute(f'select {select} from marts."{table}"').fetchall()
+        rows = con.execute(f'select {select} from {schema}."{table}"').fetchall()
     finally:
         con.close()
     return sorted((tuple(_comparable(v) for v in row) for row in rows), key=repr)
 
 
-def mart_columns(warehouse: Path) -> dict[str, list[str]]:
+def mart_columns(warehouse: Path, schema: str = "marts") -> dict[str, list[str]]:
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
         rows = con.execute(
-            "select table_name, column_name from duckdb_columns() where schema_name = 'marts' "
-            "order by table_name, column_index"
+            "select table_name, column_name from duckdb_columns() where schema_name = ? "
+            "and database_name = current_database() order by table_name, column_index",
+            [schema],
         ).fetchall()
     finally:
         con.close()
@@ -55,10 +60,25 @@ def mart_columns(warehouse: Path) -> dict[str, list[str]]:
     return tables
 
 
-def compare(reference: Path, current: Path) -> list[str]:
+def compare_published(reference: Path, current: Path) -> tuple[list[str], dict[str, int]]:
+    """Two published files (marts in `main`) compared row for row, load timestamps and ids left out:
+    (differences, rows per identical table)."""
+    identical: dict[str, int] = {}
+    problems = compare(reference, current, schema="main", skip=VOLATILE_COLUMNS, identical=identical, quiet=True)
+    return problems, identical
+
+
+def compare(
+    reference: Path,
+    current: Path,
+    schema: str = "marts",
+    skip: frozenset[str] = frozenset(),
+    identical: dict[str, int] | None = None,
+    quiet: bool = False,
+) -> list[str]:
     """Differences between the marts of two warehouses (empty when every reference row is reproduced)."""
     problems: list[str] = []
-    ref_tables, cur_tables = mart_columns(reference), mart_columns(current)
+    ref_tables, cur_tables = mart_columns(reference, schema), mart_columns(current, schema)
     for table, ref_columns in sorted(ref_tables.items()):
         if table not in cur_tables:
             problems.append(f"{table}: missing")
@@ -66,8 +86,9 @@ def compare(reference: Path, current: Path) -> list[str]:
         missing = [c for c in ref_columns if c not in cur_tables[table]]
         if missing:
             problems.append(f"{table}: columns missing: {', '.join(missing)}")
-        common = [c for c in ref_columns if c in cur_tables[table]]
-        ref_rows, cur_rows = mart_rows(reference, table, common), mart_rows(current, table, common)
+        common = [c for c in ref_columns if c in cur_tables[table] and c not in skip]
+        ref_rows = mart_rows(reference, table, common, schema)
+        cur_rows = mart_rows(current, table, common, schema)
         if ref_rows != cur_rows:
             only_ref = len(set(ref_rows) - set(cur_rows))
             only_cur = len(set(cur_rows) - set(ref_rows))
@@ -82,13 +103,18 @@ def compare(reference: Path, current: Path) -> list[str]:
                 f"{only_cur} only in the current build; columns that differ: {', '.join(differing) or '?'}"
             )
         else:
+            if identical is not None:
+                identical[table] = len(ref_rows)
+            if quiet:
+                continue
             added = [c for c in cur_tables[table] if c not in ref_columns]
             print(
                 f"{table}: {len(ref_rows):,} rows identical on {len(common)} columns"
                 + (f" (+ new: {', '.join(added)})" if added else "")
             )
     for table in sorted(set(cur_tables) - set(ref_tables)):
-        print(f"{table}: new table")
+        if not quiet:
+            print(f"{table}: new table")
     return problems
 
 

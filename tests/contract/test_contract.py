@@ -114,18 +114,19 @@ def test_429_with_retry_after_and_5xx_bursts_lose_and_duplicate_nothing(
 
 
 def test_a_run_killed_during_load_is_recovered_by_the_next_run(
-    vendor: str, vendor_driver: VendorDriver, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    vendor: str, vendor_driver: VendorDriver, warehouse: Warehouse, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from pipelines.warehouse import open_warehouse
+    import os
 
-    warehouse = open_warehouse(tmp_path / "warehouse.duckdb", "duckdb")
     with _sandbox(vendor_driver) as sandbox:
         workspace = sandbox.workspace
         _load(sandbox, warehouse, monkeypatch, as_of=workspace.now)
         vendor_driver.mutate(workspace, seed=21)  # the crashed run carries these changes
-        env = cli_env(**sandbox.env(), **vendor_driver.env)
+        engine_env = {k: v for k, v in os.environ.items() if k == "DESTINATION__POSTGRES__CREDENTIALS"}
+        env = cli_env(**sandbox.env(), **vendor_driver.env, **engine_env)
+        command = [CLI, "run", "--source", vendor, "--warehouse", str(warehouse.anchor), "--no-transform"]
         proc = subprocess.Popen(
-            [CLI, "run", "--source", vendor, "--warehouse", str(warehouse.anchor), "--no-transform"],
+            [*command, "--engine", warehouse.engine],
             env=env,
             cwd=tmp_path,
             stdout=subprocess.PIPE,

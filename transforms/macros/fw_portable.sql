@@ -98,3 +98,8 @@
 {% macro postgres__fw_type_json() -%}
     jsonb
 {%- endmacro %}
+
+{#- 100 * numerator / denominator as a double (null when the denominator is 0): the same type on every engine. -#}
+{% macro fw_pct(numerator, denominator) -%}
+    cast(100.0 * {{ numerator }} / nullif({{ denominator }}, 0) as double precision)
+{%- endmacro %}

@@ -190,16 +190,16 @@ final as (
         tickets_opened.p90_first_response_minutes,
         tickets_solved.median_resolution_minutes,
         coalesce(tickets_solved.tickets_solved_reopened, 0) as tickets_solved_reopened,
-        100.0 * tickets_solved.tickets_solved_reopened / nullif(tickets_solved.tickets_solved, 0) as reopen_rate_pct,
+        {{ fw_pct('tickets_solved.tickets_solved_reopened', 'tickets_solved.tickets_solved') }} as reopen_rate_pct,
         coalesce(csat_requested.csat_requests, 0) as csat_requests,
         coalesce(csat_requested.csat_requests_rated, 0) as csat_requests_rated,
-        100.0 * csat_requested.csat_requests_rated / nullif(csat_requested.csat_requests, 0) as csat_response_rate_pct,
+        {{ fw_pct('csat_requested.csat_requests_rated', 'csat_requested.csat_requests') }} as csat_response_rate_pct,
         -- customers answer a CSAT request within days: the last week's response rate is still moving
         source_days.date_day > source_date_bounds.last_date - {{ var('csat_response_window_days', 7) }}
             as is_csat_response_window_open,
         coalesce(csat_rated.csat_ratings, 0) as csat_ratings,
         coalesce(csat_rated.csat_positive_ratings, 0) as csat_positive_ratings,
-        100.0 * csat_rated.csat_positive_ratings / nullif(csat_rated.csat_ratings, 0) as csat_pct
+        {{ fw_pct('csat_rated.csat_positive_ratings', 'csat_rated.csat_ratings') }} as csat_pct
     from source_days
     inner join source_date_bounds
         on source_days.source_system = source_date_bounds.source_system

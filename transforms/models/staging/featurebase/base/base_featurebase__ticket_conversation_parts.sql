@@ -51,7 +51,7 @@ renamed as (
         -- numbers
         {{ fw_column(source_columns, 'ticket_number', 'bigint') }} as ticket_number,
         {{ fw_column(source_columns, 'position', 'bigint') }} as position,
-        cast({{ fw_json_field(source_columns, 'csat', 'score', 'double') }} as integer) as csat_score,
+        cast({{ fw_json_field(source_columns, 'csat', 'score', 'double precision') }} as integer) as csat_score,
 
         -- booleans
         coalesce({{ fw_column(source_columns, 'redacted', 'boolean') }}, false) as is_redacted,
