@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 UV_VERSION := $(shell grep -E '^uv==' constraints.txt | cut -d= -f3)
 
-.PHONY: install chromium demo test lint bench dashboard clean
+.PHONY: install chromium postgresql demo test lint bench dashboard clean
 
 install: $(STAMP)
 
@@ -25,7 +25,12 @@ demo: install
 chromium:
 	@test -x /usr/bin/chromium || { apt-get update -qq && apt-get install -y -qq chromium; }
 
-test: install chromium
+# the PostgreSQL tests start a throwaway cluster from Debian's binaries (never the system's own server)
+postgresql:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq postgresql; }
+
+# random order (pytest-randomly; the seed is printed, `--randomly-seed=N` replays it)
+test: install chromium postgresql
 	$(BIN)/python -m pytest
 
 lint: install

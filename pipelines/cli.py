@@ -160,6 +160,7 @@ def demo(
         typer.Option("--scale", "--tickets", help="size of each generated account (default: each vendor's own)"),
     ] = None,
     seed: Annotated[int, typer.Option(help="seed of the generated accounts")] = 7,
+    days: Annotated[int, typer.Option(min=0, help="daily incremental runs after the backfill")] = 13,
     force: Annotated[
         bool, typer.Option(help="replace a warehouse the demo did not create (its files are deleted)")
     ] = False,
@@ -174,10 +175,10 @@ def demo(
 
     target = open_warehouse(warehouse or DEMO_WAREHOUSE, "duckdb")
     names = ", ".join(vendor.label for vendor in demo_vendors().values())
-    console.print(f"Demo: sandbox {names}; a backfill then 13 daily runs -> {target.anchor}", highlight=False)
+    console.print(f"Demo: sandbox {names}; a backfill then {days} daily runs -> {target.anchor}", highlight=False)
     target.validate()
     with _writer(target, wait), RunProgress() as progress:
-        summary = run_demo(target, scale=scale, seed=seed, progress=progress, force=force)
+        summary = run_demo(target, scale=scale, seed=seed, days=days, progress=progress, force=force)
     print_summary(summary)
     if not summary.ok:
         raise typer.Exit(1)

@@ -17,7 +17,7 @@ def transform_and_publish(warehouse: Warehouse, summary: RunSummary) -> RunSumma
     and the previously published file stays in place for the dashboards."""
     try:
         result = run_dbt(warehouse)
-        published = warehouse.publish()
+        published = warehouse.publish(result.warnings)
     except (TransformError, WarehouseError) as exc:
         summary.transform_error = str(exc)
         return summary

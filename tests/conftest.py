@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +61,34 @@ def cli_env(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SOURCES__", "FEEDBACK_WAREHOUSE"))}
     env.update(PYTHONUNBUFFERED="1", COLUMNS="200", **extra)
     return env
+
+
+@dataclass(frozen=True)
+class DemoRun:
+    """One `feedback-warehouse demo` of the session, as a user runs it (off a terminal). Read-only for tests:
+    a test that needs to change it copies the warehouse first."""
+
+    warehouse: Path
+    published: Path
+    stdout: str
+    stderr: str
+    returncode: int
+
+
+@pytest.fixture(scope="session")
+def demo_run(tmp_path_factory: pytest.TempPathFactory) -> DemoRun:
+    folder = tmp_path_factory.mktemp("demo")
+    warehouse = folder / "demo" / "warehouse.duckdb"
+    proc = subprocess.run(
+        [CLI, "demo", "--warehouse", str(warehouse)],
+        env=cli_env(),
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    return DemoRun(warehouse, warehouse.with_name("analytics.duckdb"), proc.stdout, proc.stderr, proc.returncode)
 
 
 @pytest.fixture(scope="session")

@@ -146,12 +146,13 @@ class Warehouse(ABC):
         found = {row[0] for row in rows}
         return [name for name in candidates if name in found]
 
-    def publish(self) -> Path:
+    def publish(self, build_warnings: list[str] | None = None) -> Path:
         """Copy the marts into the published DuckDB file under a temporary name, then rename it over the old one:
-        a reader sees the old file or the new one, never half of one; a failed copy leaves the old file."""
+        a reader sees the old file or the new one, never half of one; a failed copy leaves the old file. The
+        build's warn-level test results go beside them (`build_warnings`)."""
         from pipelines.warehouse.publish import publish
 
-        return publish(self)
+        return publish(self, build_warnings)
 
     def iter_raw_tables(self, datasets: list[str]) -> Iterator[tuple[str, str]]:
         """(dataset, table) of every raw table dlt wrote in `datasets` (dlt's own `_dlt_*` tables excluded)."""

@@ -20,13 +20,16 @@ if TYPE_CHECKING:
     from pipelines.warehouse.base import Warehouse
 
 PUBLISHED_ALIAS = "published"
+#: a table beside the marts in the published file: the warn-level dbt test results of the build that produced
+#: them (the data-health page shows them; empty when the build had no warnings)
+BUILD_WARNINGS_TABLE = "build_warnings"
 
 
 def storage_version() -> str:
     return os.environ.get(STORAGE_VERSION_ENV) or PUBLISHED_STORAGE_VERSION
 
 
-def publish(warehouse: Warehouse) -> Path:
+def publish(warehouse: Warehouse, build_warnings: list[str] | None = None) -> Path:
     target = warehouse.published_path
     tmp = target.with_name(f".{target.name}.tmp")
     for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
@@ -45,6 +48,15 @@ def publish(warehouse: Warehouse) -> Path:
         tables = warehouse.copy_marts(con)
         if not tables:
             raise WarehouseError(f"no marts in {warehouse.describe()}; run `feedback-warehouse transform` first")
+        con.execute(
+            f"create table {PUBLISHED_ALIAS}.main.{BUILD_WARNINGS_TABLE} "
+            "(test_id varchar, message varchar, built_at timestamp with time zone)"
+        )
+        for warning in build_warnings or []:
+            test_id, _, message = warning.partition(": ")
+            con.execute(
+                f"insert into {PUBLISHED_ALIAS}.main.{BUILD_WARNINGS_TABLE} values (?, ?, now())", [test_id, message]
+            )
         con.execute(f"checkpoint {PUBLISHED_ALIAS}")
         con.execute(f"detach {PUBLISHED_ALIAS}")
     except BaseException:
