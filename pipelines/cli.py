@@ -185,6 +185,7 @@ def demo(
     console.print(
         f"Dashboards: {_self_command()} dashboard --warehouse {target.anchor}  (then open http://127.0.0.1:8501)",
         highlight=False,
+        soft_wrap=True,
     )
 
 
@@ -278,7 +279,9 @@ def sandbox(
         url = spec.sandbox_vendor().base_url(server.url)
         key = spec.sandbox_vendor().demo_key
         console.print(
-            f"  {vendor}: {spec.env_prefix}__BASE_URL={url} {spec.env_prefix}__API_KEY={key}", highlight=False
+            f"  {vendor}: {spec.env_prefix}__BASE_URL={url} {spec.env_prefix}__API_KEY={key}",
+            highlight=False,
+            soft_wrap=True,
         )
     try:
         while True:

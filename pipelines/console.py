@@ -138,15 +138,15 @@ def print_summary(summary: Any) -> None:
         )
     if summary.marts:
         marts = ", ".join(f"{name} {count:,}" for name, count in summary.marts.items())
-        console.print(f"Marts: {marts}", highlight=False)
+        console.print(f"Marts: {marts}", highlight=False, soft_wrap=True)
     if summary.published:
         from pipelines.reporting import headline_lines, headline_metrics
 
         csat = f"{summary.csat_pct:.1f}% ({summary.csat_ratings:,} ratings)" if summary.csat_pct is not None else "n/a"
         console.print(f"CSAT (all time): {csat}", highlight=False)
         for line in headline_lines(headline_metrics(Path(summary.published))):
-            console.print(line, highlight=False)
-        console.print(f"Published: {summary.published}", highlight=False)
+            console.print(line, highlight=False, soft_wrap=True)
+        console.print(f"Published: {summary.published}", highlight=False, soft_wrap=True)
     for warning in summary.dbt_warnings:
         err_console.print(f"warning: dbt {warning}", highlight=False, soft_wrap=True, markup=False)
     for load in summary.failed_loads:

@@ -84,15 +84,15 @@ def test_a_new_vendor_is_its_folders_and_one_registry_line(tmp_path: Path) -> No
     try:
         assert sandbox.stdout is not None
         urls: dict[str, str] = {}
-        for line in sandbox.stdout:
+        # a header line, then one line per served vendor (read exactly that many: never wait on more)
+        lines = [sandbox.stdout.readline() for _ in range(len(VENDOR_NAMES) + 2)]
+        for line in lines:
             found = re.match(r"\s+(\w+): (SOURCES__\w+__BASE_URL)=(\S+) (SOURCES__\w+__API_KEY)=(\S+)", line)
             if found:
                 urls[found.group(1)] = line
                 env[found.group(2)] = found.group(3)
                 env[found.group(4)] = found.group(5)
-            if set(urls) >= {*VENDOR_NAMES, "fakevendor"}:
-                break
-        assert set(urls) == {*VENDOR_NAMES, "fakevendor"}, urls  # every registered vendor, the new one too
+        assert set(urls) == {*VENDOR_NAMES, "fakevendor"}, lines  # every registered vendor, the new one too
         run_env = {k: v for k, v in env.items() if not k.startswith("SOURCES__") or "FAKEVENDOR" in k}
 
         def cli(*args: str) -> subprocess.CompletedProcess:
