@@ -53,6 +53,7 @@ VENDOR = VendorSpec(
         "voters",
         "voter_companies",
         "feedback_comments",
+        "people",
         "deletions",
     ),
     key_help="Featurebase dashboard -> Settings -> API",

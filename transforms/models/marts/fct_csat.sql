@@ -150,7 +150,8 @@ final as (
         -- the agent credited with the rating: the rated agent of the payload, else the last one who replied
         coalesce(requests_joined_to_ratings.rated_agent_id, last_agent_replies.author_id) as agent_id,
         agents.agent_name,
-        agents.agent_email,
+        {{ fw_email('agents.agent_email') }} as agent_email,
+        {{ fw_person_key('agents.agent_email') }} as agent_person_key,
         requests_joined_to_ratings.request_status,
         requests_joined_to_ratings.score is not null as is_rated,
         requests_joined_to_ratings.score >= 4 as is_positive,

@@ -45,7 +45,7 @@ final as (
         endpoint,
         reason,
         record_id,
-        payload,
+        {{ fw_scrub_emails('payload') }} as payload,
         load_id,
         quarantined_at
     from quarantine_unioned

@@ -12,6 +12,12 @@ ticket_metrics as (
 
 ),
 
+ticket_business_minutes as (
+
+    select * from {{ ref('int_ticket_business_minutes') }}
+
+),
+
 final as (
 
     select
@@ -31,7 +37,8 @@ final as (
         tickets.category_id,
         tickets.category_name,
         tickets.requester_id,
-        tickets.requester_email,
+        {{ fw_email('tickets.requester_email') }} as requester_email,
+        {{ fw_person_key('tickets.requester_email') }} as requester_person_key,
         tickets.requester_name,
         tickets.requester_type,
         tickets.assignee_id,
@@ -42,8 +49,10 @@ final as (
         tickets.updated_at,
         ticket_metrics.first_response_at,
         ticket_metrics.first_response_minutes,
+        ticket_business_minutes.first_response_business_minutes,
         ticket_metrics.resolved_at,
         ticket_metrics.resolution_minutes,
+        ticket_business_minutes.resolution_business_minutes,
         ticket_metrics.reopen_count,
         ticket_metrics.customer_message_count,
         ticket_metrics.agent_reply_count,
@@ -56,6 +65,8 @@ final as (
     from tickets
     left join ticket_metrics
         on tickets.ticket_key = ticket_metrics.ticket_key
+    left join ticket_business_minutes
+        on tickets.ticket_key = ticket_business_minutes.ticket_key
 
 )
 

@@ -24,7 +24,8 @@ final as (
         vote_events.delta,
         vote_events.observed_at,
         vote_events.voter_id,
-        vote_events.voter_email,
+        {{ fw_email('vote_events.voter_email') }} as voter_email,
+        {{ fw_person_key('vote_events.voter_email') }} as voter_person_key,
         vote_events.voter_mrr,
         -- votes of a deleted item carry its deletion
         coalesce(feedback.is_deleted, false) as is_deleted

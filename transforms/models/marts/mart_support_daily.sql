@@ -75,6 +75,7 @@ tickets_opened as (
         count(*) as tickets_opened,
         {{ fw_percentile('first_response_minutes', 0.5) }} as median_first_response_minutes,
         {{ fw_percentile('first_response_minutes', 0.9) }} as p90_first_response_minutes,
+        {{ fw_percentile('first_response_business_minutes', 0.5) }} as median_first_response_business_minutes,
         count(first_response_minutes) as tickets_with_first_response
     from tickets
     group by 1, 2, 3
@@ -89,6 +90,7 @@ tickets_solved as (
         {{ fw_utc_date('resolved_at') }} as date_day,
         count(*) as tickets_solved,
         {{ fw_percentile('resolution_minutes', 0.5) }} as median_resolution_minutes,
+        {{ fw_percentile('resolution_business_minutes', 0.5) }} as median_resolution_business_minutes,
         count(case when reopen_count > 0 then 1 end) as tickets_solved_reopened
     from tickets
     where resolved_at is not null
@@ -188,7 +190,9 @@ final as (
         coalesce(tickets_opened.tickets_with_first_response, 0) as tickets_with_first_response,
         tickets_opened.median_first_response_minutes,
         tickets_opened.p90_first_response_minutes,
+        tickets_opened.median_first_response_business_minutes,
         tickets_solved.median_resolution_minutes,
+        tickets_solved.median_resolution_business_minutes,
         coalesce(tickets_solved.tickets_solved_reopened, 0) as tickets_solved_reopened,
         {{ fw_pct('tickets_solved.tickets_solved_reopened', 'tickets_solved.tickets_solved') }} as reopen_rate_pct,
         coalesce(csat_requested.csat_requests, 0) as csat_requests,
