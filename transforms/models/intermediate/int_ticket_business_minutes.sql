@@ -39,11 +39,14 @@ business_overlaps as (
     select
         intervals.ticket_key,
         intervals.metric,
+        -- (greatest/least skip nulls: an interval that meets no opening hours must add nothing, not itself)
         coalesce(sum(
-            {{ fw_minutes_between(
-                'greatest(intervals.started_at, business_hours.opens_at)',
-                'least(intervals.ended_at, business_hours.closes_at)'
-            ) }}
+            case when business_hours.opens_at is not null then
+                {{ fw_minutes_between(
+                    'greatest(intervals.started_at, business_hours.opens_at)',
+                    'least(intervals.ended_at, business_hours.closes_at)'
+                ) }}
+            end
         ), 0) as business_minutes
     from intervals
     left join business_hours
