@@ -25,7 +25,9 @@ SUPERUSER_PASSWORD = "fw-admin-pw-3c1d7e"
 
 
 def _bin(name: str) -> str:
-    found = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}")) or ([shutil.which(name)] if shutil.which(name) else [])
+    found = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}")) or (
+        [shutil.which(name)] if shutil.which(name) else []
+    )
     if not found:
         raise RuntimeError(
             f"PostgreSQL's {name} was not found: install Debian's postgresql package (`apt-get install postgresql`)"
