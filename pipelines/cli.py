@@ -234,7 +234,14 @@ def run(
 
 @app.command("transform")
 @one_line_errors
-def transform_command(warehouse: WarehouseOpt = None, engine: EngineOpt = None, wait: WaitOpt = 0.0) -> None:
+def transform_command(
+    warehouse: WarehouseOpt = None,
+    engine: EngineOpt = None,
+    wait: WaitOpt = 0.0,
+    docs: Annotated[
+        bool, typer.Option("--docs", help="also write the dbt docs site (one static HTML file) beside the warehouse")
+    ] = False,
+) -> None:
     """dbt build (models, seeds, data and unit tests) then publish analytics.duckdb."""
     from pipelines.errors import ConfigError
     from pipelines.jobs import transform_and_publish
@@ -248,10 +255,16 @@ def transform_command(warehouse: WarehouseOpt = None, engine: EngineOpt = None, 
     started = time.monotonic()
     with _writer(target, wait):
         summary = transform_and_publish(target, RunSummary())
+        if docs and summary.ok:
+            from pipelines.transform import write_docs
+
+            written = write_docs(target)
     summary.duration_s = round(time.monotonic() - started, 3)
     print_summary(summary)
     if not summary.ok:
         raise typer.Exit(1)
+    if docs:
+        console.print(f"dbt docs: {written} (open it in a browser; it needs no server)", highlight=False, soft_wrap=True)
 
 
 @app.command()

@@ -44,6 +44,34 @@ def _env(values: dict[str, str]) -> Iterator[None]:
                 os.environ[name] = value
 
 
+SALT_ENV = "FEEDBACK_WAREHOUSE_EMAIL_SALT"
+
+
+def transform_settings() -> tuple[dict[str, object], dict[str, str]]:
+    """dbt vars and env from `[transforms]` in .dlt/config.toml / secrets.toml (or TRANSFORMS__* env vars):
+    `hash_emails` replaces every email in the marts by a salted hash, with `email_salt` as the salt (a secret:
+    it reaches dbt as an environment variable, never a file of the repository)."""
+    import dlt
+
+    from pipelines.dlt_settings import configure_dlt
+
+    configure_dlt()
+    hash_emails = str(dlt.config.get("transforms.hash_emails") or "").lower() in ("1", "true", "yes")
+    variables: dict[str, object] = {"hash_emails": hash_emails}
+    env: dict[str, str] = {}
+    if hash_emails:
+        salt = dlt.secrets.get("transforms.email_salt") or os.environ.get(SALT_ENV)
+        if not salt:
+            from pipelines.errors import ConfigError
+
+            raise ConfigError(
+                "hash_emails is on but no salt is configured. Fix: set email_salt under [transforms] in "
+                ".dlt/secrets.toml (or TRANSFORMS__EMAIL_SALT)"
+            )
+        env[SALT_ENV] = str(salt)
+    return variables, env
+
+
 def dbt_vars(extra: dict[str, object] | None = None) -> str:
     """The vars every dbt call gets: `fw_vendors` from the registry (which staging models to union)."""
     return json.dumps({"fw_vendors": dbt_vendors(), **(extra or {})})
@@ -61,10 +89,11 @@ def run_dbt(
 
     started = time.monotonic()
     build_dir = warehouse.build_dir
+    settings_vars, settings_env = transform_settings()
     args = [
         "--quiet",
         "--no-use-colors",
-        command,
+        *command.split(),
         "--project-dir",
         str(TRANSFORMS_DIR),
         "--profiles-dir",
@@ -77,10 +106,10 @@ def run_dbt(
         "--log-path",
         str(build_dir / "logs"),
         "--vars",
-        dbt_vars(variables),
+        dbt_vars({**settings_vars, **(variables or {})}),
         *(extra_args or []),
     ]
-    with _env(warehouse.dbt_env()):
+    with _env({**warehouse.dbt_env(), **settings_env}):
         outcome = dbtRunner().invoke(args)
     result = TransformResult(duration_s=round(time.monotonic() - started, 3))
     for node_result in getattr(outcome.result, "results", None) or []:
@@ -99,3 +128,19 @@ def run_dbt(
         detail = "; ".join(result.failures[:5]) or " ".join(str(outcome.exception or "unknown error").split())
         raise TransformError(f"dbt {command} failed: {detail}")
     return result
+
+
+def docs_path(warehouse: Warehouse) -> Path:
+    """Where `transform --docs` writes the dbt docs site: one self-contained HTML file beside the warehouse."""
+    return warehouse.anchor.with_name("dbt-docs") / "index.html"
+
+
+def write_docs(warehouse: Warehouse) -> Path:
+    """`dbt docs generate --static` (models, tests, lineage, the catalog of the built marts) as one HTML file."""
+    import shutil
+
+    run_dbt(warehouse, "docs generate", ["--static"])
+    target = docs_path(warehouse)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(warehouse.build_dir / "target" / "static_index.html", target)
+    return target
