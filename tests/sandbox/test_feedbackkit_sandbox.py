@@ -433,6 +433,26 @@ def test_status_comment_feedback_and_delete_mutations(fresh: tuple[FeedbackKitAp
     assert final["deleted"] == [victim] and victim not in final["feedbacks"] and victim not in final["comments"]
 
 
+def test_delete_comments_mutation(fresh: tuple[FeedbackKitApp, str, FeedbackKitWorkspace]) -> None:
+    app, url, ws = fresh
+    truth = ws.truth()
+    fid = max(truth["comments"], key=lambda f: (len(truth["comments"][f]), f))
+    first, *rest = truth["comments"][fid]
+    assert rest, "the busiest item has several comments"
+    assert ws.delete_comments(fid, [first, "no-such-comment"]) == [first]
+    with _client(url) as client:
+        served = client.get(f"{LIST}/{fid}/comments").json()
+        item = client.get(f"{LIST}/{fid}").json()
+    assert [c["id"] for c in served] == rest and item["commentCount"] == len(rest)
+    assert item["updatedAt"] == truth["feedbacks"][fid]["updatedAt"]  # comments never move updatedAt
+    assert app.mutate({"action": "delete_comments", "feedback_id": fid}) == rest
+    after = ws.truth()
+    assert after["comments"][fid] == [] and after["feedbacks"][fid]["commentCount"] == 0
+    assert ws.delete_comments(fid) == []
+    with pytest.raises(KeyError):
+        ws.delete_comments(MISSING)
+
+
 def test_malformed_items_and_unknown_fields(fresh: tuple[FeedbackKitApp, str, FeedbackKitWorkspace]) -> None:
     app, url, ws = fresh
     infos = app.mutate({"action": "inject_malformed_feedback"})
