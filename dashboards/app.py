@@ -19,6 +19,7 @@ navigation = st.navigation(
     [
         st.Page(PAGES / "support.py", title="Support", icon=":material/support_agent:", default=True),
         st.Page(PAGES / "feedback.py", title="Feedback", icon=":material/thumb_up:"),
+        st.Page(PAGES / "roadmap.py", title="Roadmap", icon=":material/map:"),
         st.Page(PAGES / "data_health.py", title="Data health", icon=":material/monitor_heart:"),
     ]
 )

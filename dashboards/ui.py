@@ -41,6 +41,27 @@ def require_published(*tables: str, what: str = "this page") -> Published:
     return published
 
 
+def pick_sources(published: Published, table: str, key: str) -> tuple[str, list[object]]:
+    """The sidebar's source filter (vendor / account): a SQL condition on `source_system || ' / ' ||
+    source_account` and its parameters; an empty selection means every source."""
+    from dashboards.data import in_list, source_label_sql
+
+    options = published.query(f"select distinct {source_label_sql()} as source from {table} order by 1")
+    chosen = st.sidebar.multiselect("Source (vendor / account)", options["source"].tolist(), key=key)
+    return in_list(source_label_sql(), chosen)
+
+
+def unique_labels(titles: list[str], keys: list[str], sources: list[str]) -> list[str]:
+    """Labels that tell items apart: the title, and where two items share it, their source and a short key."""
+    counts: dict[str, int] = {}
+    for title in titles:
+        counts[title] = counts.get(title, 0) + 1
+    return [
+        title if counts[title] == 1 else f"{title} ({source}, #{key[:6]})"
+        for title, key, source in zip(titles, keys, sources, strict=True)
+    ]
+
+
 def fmt_int(value: float | int | None) -> str:
     return "–" if value is None or _isnan(value) else f"{int(round(value)):,}"
 

@@ -24,6 +24,9 @@ from sources.common.redact import Redactor
 logger = logging.getLogger("feedback_warehouse.runner")
 
 ProgressCallback = Callable[[str, str, dict[str, Any]], None]
+#: one row per load run of an account, in its vendor's dataset: every load leaves a row that names its account,
+#: so freshness per vendor and account (the data-health page) sees runs that found nothing new too
+RUNS_TABLE = "runs"
 
 
 @dataclass
@@ -80,6 +83,19 @@ def _reset_incremental_state(pipeline: dlt.Pipeline, vendor: str) -> None:
         state.forget(source_state)
         for resource_state in source_state.get("resources", {}).values():
             resource_state.pop("incremental", None)
+
+
+def _run_marker(account: Account, as_of: datetime, reconcile: bool, full_refresh: bool) -> Any:
+    def runs() -> Any:
+        yield {
+            "source_account": account.name,
+            "started_at": datetime.now(UTC),
+            "as_of": as_of,
+            "reconcile": reconcile,
+            "full_refresh": full_refresh,
+        }
+
+    return dlt.resource(runs, name=RUNS_TABLE, write_disposition="append")
 
 
 def _extracted_rows(extract_info: Any) -> dict[str, int]:
@@ -144,6 +160,7 @@ def load_account(
             reconcile=reconcile,
             as_of=(as_of or datetime.now(UTC)).isoformat(),
         )
+        source.resources.add(_run_marker(account, as_of or datetime.now(UTC), reconcile, full_refresh))
         notify(account.label, "extract", {})
         extract_info = pipeline.extract(source, loader_file_format=warehouse.loader_file_format)
         notify(account.label, "normalize", {"requests": stats.total})
@@ -151,7 +168,7 @@ def load_account(
         notify(account.label, "load", {})
         pipeline.load()
         counts = _extracted_rows(extract_info)
-        result.rows = {t: n for t, n in sorted(counts.items()) if not t.startswith("_dlt")}
+        result.rows = {t: n for t, n in sorted(counts.items()) if not t.startswith("_dlt") and t != RUNS_TABLE}
         result.quarantined = result.rows.pop(QUARANTINE_TABLE, 0)
     except Exception as exc:  # one account failing must not stop the others
         own = _source_error(exc)

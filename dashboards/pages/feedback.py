@@ -6,7 +6,7 @@ import streamlit as st
 
 from dashboards import charts
 from dashboards.data import in_list, source_label_sql
-from dashboards.ui import fmt_int, fmt_money, require_published
+from dashboards.ui import fmt_int, fmt_money, require_published, unique_labels
 
 STAGES = ["open", "under_review", "planned", "in_progress", "done"]
 STAGE_LABELS = {
@@ -20,7 +20,9 @@ STAGE_LABELS = {
 }
 
 st.title("Feedback")
-published = require_published("mart_feature_demand", "fct_feedback", what="the feedback dashboard")
+published = require_published(
+    "mart_feature_demand", "fct_feedback", "mart_status_funnel", what="the feedback dashboard"
+)
 
 sources = published.query(f"select distinct {source_label_sql()} as source from mart_feature_demand order by 1")
 boards = published.query("select distinct coalesce(board_name, '(none)') as b from mart_feature_demand order by 1")
@@ -32,11 +34,11 @@ with st.sidebar:
     chosen_sources = st.multiselect("Source", sources["source"].tolist(), key="feedback_sources")
     chosen_boards = st.multiselect("Board", boards["b"].tolist(), key="feedback_boards")
     top_n = st.slider("Items in rankings", 5, 50, 15, key="feedback_top_n")
-    st.caption("Empty selection = all. Deleted items are left out.")
+    st.caption("Empty selection = all. Deleted and merged items are left out (a merged item counts on its target).")
 
 source_filter, source_params = in_list(source_label_sql("demand."), chosen_sources)
 board_filter, board_params = in_list("coalesce(demand.board_name, '(none)')", chosen_boards)
-demand_filter = f"not demand.is_deleted and {source_filter} and {board_filter}"
+demand_filter = f"{source_filter} and {board_filter}"
 demand_params = [*source_params, *board_params]
 
 totals = published.query(
@@ -56,7 +58,12 @@ totals = published.query(
 row = st.columns(5)
 row[0].metric("Items", fmt_int(totals["items"]))
 row[1].metric("Votes", fmt_int(totals["votes"]))
-row[2].metric("MRR behind votes", fmt_money(totals["mrr"]), help="Sum over items of the voters' companies' MRR")
+row[2].metric(
+    "MRR behind votes",
+    fmt_money(totals["mrr"]),
+    help="Sum over items of the MRR behind each: its voters' distinct companies (Featurebase), the vendor's own "
+    "figure (FeedbackKit); vendors that report none add nothing",
+)
 row[3].metric("Net votes, last 7 days", fmt_int(totals["votes_7d"]))
 row[4].metric("Net votes, last 30 days", fmt_int(totals["votes_30d"]))
 
@@ -84,13 +91,15 @@ top = published.query(
     """,
     [*demand_params, top_n],
 )
+# items are told apart by key: two items can share a title (common on real boards)
+top["label"] = unique_labels(top["title"].tolist(), top["feedback_key"].tolist(), top["source"].tolist())
 st.plotly_chart(
-    charts.hbar(top, "vote_count", "title", x_title="Votes", hover=["unique_voters", "voter_mrr", "status_stage"]),
+    charts.hbar(top, "vote_count", "label", x_title="Votes", hover=["unique_voters", "voter_mrr", "status_stage"]),
     width="stretch",
     key="top_votes",
 )
 st.dataframe(
-    top.drop(columns=["feedback_key"]),
+    top.drop(columns=["feedback_key", "label"]),
     hide_index=True,
     width="stretch",
     column_config={
@@ -110,30 +119,26 @@ st.dataframe(
 
 st.subheader("Votes over time")
 if published.has("mart_feedback_votes_daily"):
-    titles = dict(zip(top["title"], top["feedback_key"], strict=False))
-    chosen = st.multiselect("Items", list(titles), default=list(titles)[:5], key="feedback_items")
-    keys = [titles[title] for title in chosen]
-    if keys:
-        key_filter, key_params = in_list("daily.feedback_key", keys)
+    labels = dict(zip(top["feedback_key"], top["label"], strict=True))
+    chosen = st.multiselect(
+        "Items", list(labels), default=list(labels)[:5], format_func=labels.get, key="feedback_items"
+    )
+    if chosen:
+        key_filter, key_params = in_list("daily.feedback_key", chosen)
         history = published.query(
             f"""
-            select daily.date_day, demand.title, daily.vote_count_end_of_day
+            select daily.date_day, daily.feedback_key, daily.vote_count_end_of_day
             from mart_feedback_votes_daily as daily
-            inner join mart_feature_demand as demand on daily.feedback_key = demand.feedback_key
             where {key_filter}
             order by daily.date_day
             """,
             key_params,
         )
         history["date_day"] = history["date_day"].astype("datetime64[ns]")
+        wide = history.pivot(index="date_day", columns="feedback_key", values="vote_count_end_of_day")
+        wide = wide.rename(columns=labels).reset_index().rename_axis(columns=None)
         st.plotly_chart(
-            charts.daily_lines(
-                history.pivot_table(index="date_day", columns="title", values="vote_count_end_of_day")
-                .reset_index()
-                .rename_axis(columns=None),
-                {title: title for title in chosen},
-                "Votes at end of day",
-            ),
+            charts.daily_lines(wide, {labels[key]: labels[key] for key in chosen}, "Votes at end of day"),
             width="stretch",
             key="votes_over_time",
         )
@@ -141,20 +146,22 @@ else:
     st.caption("No vote history published yet (mart_feedback_votes_daily).")
 
 st.subheader("Status funnel and time in stage")
+funnel_filter, funnel_params = in_list(source_label_sql(), chosen_sources)
 stages = published.query(
     f"""
     select
         status_stage,
-        count(*) as items,
-        median(days_in_stage) as median_days_in_stage
-    from mart_feature_demand as demand
-    where {demand_filter}
+        min(stage_order) as stage_order,
+        sum(items_now) as items,
+        sum(items_ever) as items_ever,
+        median(median_days_in_stage) as median_days_in_stage
+    from mart_status_funnel
+    where {funnel_filter}
     group by status_stage
+    order by stage_order
     """,
-    demand_params,
+    funnel_params,
 )
-stages["order"] = stages["status_stage"].map({stage: index for index, stage in enumerate(STAGE_LABELS)})
-stages = stages.sort_values("order")
 stages["stage"] = stages["status_stage"].map(STAGE_LABELS).fillna(stages["status_stage"])
 left, right = st.columns(2)
 funnel_stages = stages[stages["status_stage"].isin(STAGES)]
@@ -168,13 +175,18 @@ right.plotly_chart(
     width="stretch",
     key="time_in_stage",
 )
+right.caption(
+    "Median days items spent in a stage before moving on, from the stage changes observed run by run "
+    "(across sources: the median of the sources' medians)."
+)
 
 st.subheader("Newly trending")
 window = st.radio("Window", ["Last 7 days", "Last 30 days"], horizontal=True, key="feedback_window")
 column = "votes_last_7d" if window == "Last 7 days" else "votes_last_30d"
 trending = published.query(
     f"""
-    select title, board_name, status_stage, {column} as new_votes, vote_count
+    select feedback_key, title, {source_label_sql("demand.")} as source, board_name, status_stage,
+        {column} as new_votes, vote_count
     from mart_feature_demand as demand
     where {demand_filter} and {column} > 0
     order by {column} desc, vote_count desc
@@ -185,8 +197,11 @@ trending = published.query(
 if trending.empty:
     st.caption(f"No net new votes in the {window.lower()}.")
 else:
+    trending["label"] = unique_labels(
+        trending["title"].tolist(), trending["feedback_key"].tolist(), trending["source"].tolist()
+    )
     st.plotly_chart(
-        charts.hbar(trending, "new_votes", "title", x_title=f"Net new votes ({window.lower()})"),
+        charts.hbar(trending, "new_votes", "label", x_title=f"Net new votes ({window.lower()})"),
         width="stretch",
         key="trending",
     )
@@ -201,7 +216,8 @@ merged = published.query(
         {source_label_sql("feedback.")} as source
     from fct_feedback as feedback
     left join fct_feedback as target on feedback.merged_into_key = target.feedback_key
-    where feedback.merged_into_key is not null and {source_filter.replace("demand.", "feedback.")}
+    where feedback.merged_into_key is not null and not feedback.is_deleted
+        and {source_filter.replace("demand.", "feedback.")}
     order by feedback.vote_count desc
     """,
     source_params,

@@ -58,11 +58,13 @@ ticket_kpis = published.query(
             filter (where cast(timezone('UTC', created_at) as date) between ? and ?) as p90_first_response,
         quantile_cont(resolution_minutes, 0.5)
             filter (where cast(timezone('UTC', resolved_at) as date) between ? and ?) as median_resolution,
+        quantile_cont(first_response_business_minutes, 0.5)
+            filter (where cast(timezone('UTC', created_at) as date) between ? and ?) as median_first_response_business,
         count(*) filter (where status_category in ('open', 'pending')) as open_now
     from fct_tickets as tickets
-    where {ticket_filters}
+    where not tickets.is_deleted and {ticket_filters}
     """,
-    [start, end] * 5 + ticket_params,
+    [start, end] * 6 + ticket_params,
 )
 csat_kpis = published.query(
     f"""
@@ -76,7 +78,7 @@ csat_kpis = published.query(
             as requests_rated
     from fct_csat as csat
     inner join fct_tickets as tickets on csat.ticket_key = tickets.ticket_key
-    where {ticket_filters}
+    where not tickets.is_deleted and {ticket_filters}
     """,
     [start, end] * 4 + ticket_params,
 )
@@ -84,17 +86,29 @@ tk, ck = ticket_kpis.iloc[0], csat_kpis.iloc[0]
 csat_pct = 100.0 * ck["positive"] / ck["ratings"] if ck["ratings"] else None
 response_rate = 100.0 * ck["requests_rated"] / ck["requests"] if ck["requests"] else None
 
-st.caption(f"{start:%d %b %Y} – {end:%d %b %Y} (UTC days)")
+days = (end - start).days + 1
+st.caption(
+    f"{start:%d %b %Y} – {end:%d %b %Y} ({days} UTC days). The CLI summary's CSAT is all time; here it is the "
+    "ratings submitted in these days."
+)
 row = st.columns(4)
 row[0].metric("Tickets opened", fmt_int(tk["opened"]))
 row[1].metric("Tickets solved", fmt_int(tk["solved"]))
 row[2].metric("Open or pending now", fmt_int(tk["open_now"]))
-row[3].metric("CSAT", fmt_pct(csat_pct), help="Ratings 4–5 ÷ all ratings submitted in the range")
+row[3].metric(f"CSAT ({days} days)", fmt_pct(csat_pct), help="Ratings 4–5 ÷ all ratings submitted in the selected days")
 row = st.columns(4)
-row[0].metric("Median first response", fmt_minutes(tk["median_first_response"]))
+row[0].metric(
+    "Median first response",
+    fmt_minutes(tk["median_first_response"]),
+    help=f"Calendar time; in business hours: {fmt_minutes(tk['median_first_response_business'])}",
+)
 row[1].metric("P90 first response", fmt_minutes(tk["p90_first_response"]))
 row[2].metric("Median resolution", fmt_minutes(tk["median_resolution"]))
-row[3].metric("CSAT response rate", fmt_pct(response_rate), help="Rated requests ÷ requests sent in the range")
+row[3].metric(
+    f"CSAT response rate ({days} days)",
+    fmt_pct(response_rate),
+    help="Rated requests ÷ requests sent in the selected days (the last week's requests can still be rated)",
+)
 
 # --- trends (mart_support_daily: date range and source) -------------------------------------------------------
 daily = published.query(
@@ -107,7 +121,8 @@ daily = published.query(
         sum(csat_positive_ratings) as csat_positive_ratings,
         sum(csat_ratings) as csat_ratings,
         sum(csat_requests_rated) as csat_requests_rated,
-        sum(csat_requests) as csat_requests
+        sum(csat_requests) as csat_requests,
+        bool_or(is_csat_response_window_open) as is_window_open
     from mart_support_daily
     where date_day between ? and ? and {source_filter}
     group by date_day
@@ -135,9 +150,10 @@ rolling = daily[["csat_positive_ratings", "csat_ratings", "csat_requests_rated",
 daily["csat_pct_7d"] = (
     100.0 * rolling["csat_positive_ratings"] / rolling["csat_ratings"].where(rolling["csat_ratings"] > 0)
 )
-daily["csat_response_rate_pct_7d"] = (
-    100.0 * rolling["csat_requests_rated"] / rolling["csat_requests"].where(rolling["csat_requests"] > 0)
-)
+response_rate_7d = 100.0 * rolling["csat_requests_rated"] / rolling["csat_requests"].where(rolling["csat_requests"] > 0)
+# requests of the last week can still be rated: their response rate is drawn as its own, provisional series
+daily["csat_response_rate_pct_7d"] = response_rate_7d.where(~daily["is_window_open"].astype(bool))
+daily["csat_response_rate_open_pct_7d"] = response_rate_7d.where(daily["is_window_open"].astype(bool))
 
 st.subheader("Volume")
 left, right = st.columns(2)
@@ -178,7 +194,11 @@ left, right = st.columns(2)
 left.plotly_chart(
     charts.daily_lines(
         daily,
-        {"csat_pct_7d": "CSAT % (7-day)", "csat_response_rate_pct_7d": "Response rate (7-day)"},
+        {
+            "csat_pct_7d": "CSAT % (7-day)",
+            "csat_response_rate_pct_7d": "Response rate (7-day)",
+            "csat_response_rate_open_pct_7d": "Response rate, still open",
+        },
         "Percent",
         percent=True,
     ),
@@ -189,7 +209,8 @@ scores = published.query(
     select csat.score, count(*) as ratings
     from fct_csat as csat
     inner join fct_tickets as tickets on csat.ticket_key = tickets.ticket_key
-    where csat.is_rated and cast(timezone('UTC', csat.rated_at) as date) between ? and ? and {ticket_filters}
+    where csat.is_rated and not csat.is_deleted
+        and cast(timezone('UTC', csat.rated_at) as date) between ? and ? and {ticket_filters}
     group by csat.score
     order by csat.score
     """,
@@ -202,19 +223,28 @@ right.plotly_chart(
 by_agent = published.query(
     f"""
     select
-        coalesce(csat.rated_agent_id, '(unattributed)') as agent,
+        coalesce(csat.agent_key_label, '(unattributed)') as agent,
         {source_label_sql("csat.")} as source,
         count(*) as ratings,
         100.0 * count(*) filter (where csat.is_positive) / count(*) as csat_pct
-    from fct_csat as csat
+    from (
+        select
+            *,
+            case
+                when agent_name is not null and agent_email is not null then agent_name || ' <' || agent_email || '>'
+                else coalesce(agent_name, agent_email, agent_id)
+            end as agent_key_label
+        from fct_csat
+    ) as csat
     inner join fct_tickets as tickets on csat.ticket_key = tickets.ticket_key
-    where csat.is_rated and cast(timezone('UTC', csat.rated_at) as date) between ? and ? and {ticket_filters}
-    group by all
+    where csat.is_rated and not csat.is_deleted
+        and cast(timezone('UTC', csat.rated_at) as date) between ? and ? and {ticket_filters}
+    group by csat.agent_key_label, csat.source_system, csat.source_account
     order by csat_pct desc, ratings desc
     """,
     [start, end, *ticket_params],
 )
-st.markdown("**CSAT by agent** (rated agent id as the vendor reports it)")
+st.markdown("**CSAT by agent** (the agent the rating is credited to: the rated agent, else the last one who replied)")
 left, right = st.columns(2)
 left.plotly_chart(
     charts.hbar(by_agent, "csat_pct", "agent", x_title="CSAT %", hover=["ratings", "source"]).update_xaxes(
@@ -244,10 +274,11 @@ low = published.query(
         coalesce(csat.remark, '') as remark,
         tickets.ticket_url,
         tickets.title,
-        coalesce(csat.rated_agent_id, '(unattributed)') as agent
+        coalesce(csat.agent_name, csat.agent_id, '(unattributed)') as agent
     from fct_csat as csat
     inner join fct_tickets as tickets on csat.ticket_key = tickets.ticket_key
-    where csat.score <= 2 and cast(timezone('UTC', csat.rated_at) as date) between ? and ? and {ticket_filters}
+    where csat.score <= 2 and not csat.is_deleted
+        and cast(timezone('UTC', csat.rated_at) as date) between ? and ? and {ticket_filters}
     order by csat.rated_at desc
     limit 25
     """,
