@@ -264,7 +264,9 @@ def transform_command(
     if not summary.ok:
         raise typer.Exit(1)
     if docs:
-        console.print(f"dbt docs: {written} (open it in a browser; it needs no server)", highlight=False, soft_wrap=True)
+        console.print(
+            f"dbt docs: {written} (open it in a browser; it needs no server)", highlight=False, soft_wrap=True
+        )
 
 
 @app.command()

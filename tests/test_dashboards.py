@@ -103,7 +103,9 @@ def test_support_page_metrics_equal_the_marts(published: Path) -> None:
     assert len(at.get("plotly_chart")) == 7
     # CSAT by agent names the people credited with ratings, not vendor ids
     agents = at.dataframe[0].value
-    named = query(published, "select count(distinct agent_name) from fct_csat where is_rated and agent_name is not null")
+    named = query(
+        published, "select count(distinct agent_name) from fct_csat where is_rated and agent_name is not null"
+    )
     assert named[0][0] > 0 and agents["agent"].str.contains("<").all()
 
 
@@ -160,9 +162,7 @@ def test_feedback_page_ranks_items_by_key_and_labels_duplicate_titles(published:
     # every ranked item can be picked in "votes over time", even two with the same title
     options = at.multiselect(key="feedback_items").options
     assert len(options) == len(expected) == len(set(options))
-    duplicates = query(
-        published, "select title from mart_feature_demand group by title having count(*) > 1 limit 1"
-    )
+    duplicates = query(published, "select title from mart_feature_demand group by title having count(*) > 1 limit 1")
     assert duplicates, "the demo's boards have items sharing a title (the hard case this page must handle)"
     at.slider(key="feedback_top_n").set_value(50).run()
     labels = at.multiselect(key="feedback_items").options
@@ -264,7 +264,9 @@ def test_every_page_renders_in_headless_chromium(published: Path, dashboard_url:
     first = query(published, "select min(date_day) from mart_support_daily")[0][0]
     expected_support = support_expectations(published, max(first, last - dt.timedelta(days=89)), last)
     items = query(published, "select count(*) from mart_feature_demand")[0][0]
-    roadmap = query(published, "select count(distinct item_kind || item_id) from fct_roadmap_items where not is_deleted")
+    roadmap = query(
+        published, "select count(distinct item_kind || item_id) from fct_roadmap_items where not is_deleted"
+    )
     sources = query(published, "select count(distinct source_system) from mart_load_runs")[0][0]
     pages = {
         "support": ("", expected_support, 7),
@@ -292,7 +294,7 @@ def test_every_page_renders_in_headless_chromium(published: Path, dashboard_url:
                 expect(plots.nth(charts - 1)).to_be_visible(timeout=60_000)
                 assert page.locator(".js-plotly-plot").count() >= charts
                 assert page.get_by_test_id("stException").count() == 0
-                height = page.evaluate("document.querySelector('[data-testid=\\"stMain\\"]').scrollHeight")
+                height = page.evaluate("document.querySelector('[data-testid=stMain]').scrollHeight")
                 page.set_viewport_size({"width": 1440, "height": min(max(height + 100, 900), 8000)})
                 page.wait_for_timeout(800)  # plotly relayout after the resize
                 page.screenshot(path=str(tmp_path / f"{name}.png"), full_page=True)
