@@ -291,10 +291,13 @@ def sandbox(
     server.start()
     console.print(f"Sandbox on {server.url} (control API under <base>/_sandbox/). Ctrl-C stops.", highlight=False)
     for vendor, spec in vendors.items():
-        url = spec.sandbox_vendor().base_url(server.url)
-        key = spec.sandbox_vendor().demo_key
+        stand_in = spec.sandbox_vendor()
+        url, key = stand_in.base_url(server.url), stand_in.demo_key
+        extra = "".join(
+            f" {spec.env_prefix}__{name.upper()}={value}" for name, value in (stand_in.client_settings or {}).items()
+        )
         console.print(
-            f"  {vendor}: {spec.env_prefix}__BASE_URL={url} {spec.env_prefix}__API_KEY={key}",
+            f"  {vendor}: {spec.env_prefix}__BASE_URL={url} {spec.env_prefix}__API_KEY={key}{extra}",
             highlight=False,
             soft_wrap=True,
         )

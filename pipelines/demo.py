@@ -8,9 +8,12 @@ incremental path. All stand-ins share one local port, one path prefix each.
 
 from __future__ import annotations
 
+import os
 import random
 import shutil
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -71,6 +74,24 @@ def sandbox_mux(
     return VendorMux(apps), workspaces
 
 
+@contextmanager
+def client_settings(vendors: dict[str, VendorSpec]) -> Iterator[None]:
+    """The settings each stand-in asks its clients for (a scaled rate window), as env config for the demo's runs
+    only; a user's own value wins."""
+    previous: dict[str, str | None] = {}
+    for spec in vendors.values():
+        for name, value in (spec.sandbox_vendor().client_settings or {}).items():
+            variable = f"{spec.env_prefix}__{name.upper()}"
+            if variable not in os.environ:
+                previous[variable] = None
+                os.environ[variable] = value
+    try:
+        yield
+    finally:
+        for variable in previous:
+            os.environ.pop(variable, None)
+
+
 def run_demo(
     warehouse: Warehouse,
     *,
@@ -86,7 +107,7 @@ def run_demo(
     mux, workspaces = sandbox_mux(vendors, seed=seed, scale=scale)
     rng = random.Random(seed)
     summary = RunSummary()
-    with SandboxServer(mux) as server:
+    with SandboxServer(mux) as server, client_settings(vendors):
         accounts = [
             Account(name, "default", spec.sandbox_vendor().base_url(server.url), spec.sandbox_vendor().demo_key)
             for name, spec in vendors.items()

@@ -37,6 +37,7 @@ TASK_RETRIES = 3
 RETRY_DELAY_SECONDS: list[float] = [5, 15, 60]
 # A flow run that finds another writer (a CLI run) waits this long for it before giving up.
 FLOW_LOCK_WAIT_SECONDS = 3 * 3600
+PROGRESS_LOG_SECONDS = 10.0
 DEFAULT_TIMEZONE = "UTC"
 CAPTURED_LOGGERS = ("dlt", "feedback_warehouse")
 
@@ -213,6 +214,28 @@ def _find_account(vendor: str, name: str) -> Account:
     raise ValueError(f"{vendor}/{name} is no longer configured")
 
 
+class _ProgressLog:
+    """Request progress in the run's logs: done / planned and the time left at the vendor's allowance, at most
+    every PROGRESS_LOG_SECONDS (a rate-limited vendor's run is minutes long; its log must not be silent)."""
+
+    def __init__(self, logger: Any) -> None:
+        self.logger = logger
+        self.last = 0.0
+
+    def __call__(self, label: str, phase: str, info: dict[str, Any]) -> None:
+        import time
+
+        if phase != "requests" or not info.get("planned"):
+            return
+        now = time.monotonic()
+        if now - self.last < PROGRESS_LOG_SECONDS and info["requests"] < info["planned"]:
+            return
+        self.last = now
+        left = info.get("seconds_left")
+        eta = f", ~{left / 60:.1f} min left at the vendor's allowance" if left else ""
+        self.logger.info("%s: %s/%s requests%s", label, f"{info['requests']:,}", f"{info['planned']:,}", eta)
+
+
 @task(
     name="load-account",
     task_run_name="load-{vendor}/{account_name}",
@@ -235,7 +258,14 @@ def load_account_task(
     logger = get_run_logger()
     account = _find_account(vendor, account_name)
     target = open_warehouse(warehouse, engine)
-    result = load_account(account, target, full_refresh=full_refresh, reconcile=reconcile, as_of=as_of)
+    result = load_account(
+        account,
+        target,
+        full_refresh=full_refresh,
+        reconcile=reconcile,
+        as_of=as_of,
+        progress=_ProgressLog(logger),
+    )
     if result.ok:
         logger.info(
             "%s: %s rows, %s quarantined, %s requests in %.1fs",

@@ -39,6 +39,9 @@ class SandboxVendor:
         demo_day: (workspace, rng) -> None: one day of realistic activity, clock moved one day forward.
         demo_scale: the size the demo generates.
         app_options: options the demo passes to `app` (e.g. UsersLoop's rate limit scaled to the demo).
+        client_settings: the source settings a client of this stand-in needs to match it (e.g. the scaled rate
+            window), as `SOURCES__<VENDOR>__<NAME>` config: the demo sets them for its runs, and
+            `feedback-warehouse sandbox` prints them beside the base URL and key.
     """
 
     name: str
@@ -49,6 +52,7 @@ class SandboxVendor:
     demo_day: Callable[[Any, random.Random], None]
     demo_scale: int
     app_options: dict[str, Any] | None = None
+    client_settings: dict[str, str] | None = None
 
     def base_url(self, server_url: str, shared_port: bool = True) -> str:
         """The base URL a source uses for this vendor on a sandbox server (prefixed when the port is shared)."""

@@ -27,6 +27,8 @@ SANDBOX = SandboxVendor(
         # The demo serves every vendor under its name on one port (VendorMux); page URLs must carry the prefix.
         "public_url": "/usersloop",
     },
+    # the client keeps to the same scaled allowance (60 per 3 s), or it would wait out the real minute
+    client_settings={"rate_limit_per_minute": "60", "rate_window_seconds": "3"},
 )
 
 __all__ = ["MUTATIONS", "SANDBOX", "UsersLoopApp", "UsersLoopWorkspace", "generate_workspace"]
