@@ -265,6 +265,7 @@ def load_account_task(
         reconcile=reconcile,
         as_of=as_of,
         progress=_ProgressLog(logger),
+        prepare=False,
     )
     if result.ok:
         logger.info(
@@ -347,11 +348,16 @@ def _run(
     with run_logs([a.api_key for a in accounts]), target.lock(lock_wait_seconds, on_wait):
         started = datetime.now(UTC)
         loader = load_account_task.with_options(retries=TASK_RETRIES, retry_delay_seconds=RETRY_DELAY_SECONDS)
-        for account in accounts:
-            state = loader(
-                account.vendor, account.name, path, full_refresh, reconcile, logical_time, engine, return_state=True
-            )
-            summary.loads.append(_load_result(state, account))
+        target.prepare_for_load()  # once, before the accounts' tasks run side by side
+        # one task per account, all at once (Prefect's thread pool): extractions overlap, loads take turns where
+        # the engine needs it (Warehouse.load_slot)
+        futures = [
+            loader.submit(account.vendor, account.name, path, full_refresh, reconcile, logical_time, engine)
+            for account in accounts
+        ]
+        for account, future in zip(accounts, futures, strict=True):
+            future.wait()
+            summary.loads.append(_load_result(future.state, account))
         if any(load.ok for load in summary.loads):
             summary = transform_and_publish_task(path, summary, engine)
         else:

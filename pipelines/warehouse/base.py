@@ -14,6 +14,7 @@ dashboards live beside it.
 from __future__ import annotations
 
 import os
+import threading
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
@@ -51,12 +52,23 @@ def published_path_for(anchor: Path) -> Path:
     return anchor.with_name(f"{anchor.stem}.{PUBLISHED_NAME}")
 
 
+_SLOTS: dict[str, threading.Lock] = {}
+_SLOTS_GUARD = threading.Lock()
+
+
+def _slot(name: str) -> threading.Lock:
+    with _SLOTS_GUARD:
+        return _SLOTS.setdefault(name, threading.Lock())
+
+
 class Warehouse(ABC):
     """One warehouse: where raw data is loaded, dbt builds the marts, and from where they are published."""
 
     engine: str
     loader_file_format: str
     dbt_target: str
+    #: whether two datasets may load at the same time (a server warehouse), or every load takes turns (one file)
+    parallel_loads: bool = False
 
     def __init__(self, anchor: Path) -> None:
         self.anchor = anchor
@@ -133,6 +145,11 @@ class Warehouse(ABC):
         """Called before a run loads (e.g. discard dlt state that outlived its warehouse)."""
 
     # -- shared behaviour ---------------------------------------------------------------------------------
+    def load_slot(self, dataset: str) -> threading.Lock:
+        """The lock a pipeline's load step holds: one per warehouse for an engine with a single writer, one per
+        dataset otherwise (accounts of one vendor merge into the same tables through the same staging tables)."""
+        return _slot(f"{self.describe()}|{dataset if self.parallel_loads else '*'}")
+
     def loaded_datasets(self, candidates: list[str]) -> list[str]:
         """Which of `candidates` (vendor datasets) have dlt's `_dlt_loads` table, i.e. were ever loaded."""
         if not self.exists() or not candidates:

@@ -40,6 +40,7 @@ class PostgresWarehouse(Warehouse):
     engine = "postgres"
     loader_file_format = LOADER_FILE_FORMAT
     dbt_target = "postgres"
+    parallel_loads = True
 
     def __init__(self, anchor: Path) -> None:
         super().__init__(anchor)
