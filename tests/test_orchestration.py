@@ -104,7 +104,7 @@ def test_one_bad_account_fails_the_run_after_the_others_load_and_publish(
         monkeypatch.setenv("SOURCES__FEATUREBASE__ACCOUNTS__ACME__API_KEY", wrong)
         monkeypatch.setenv("SOURCES__FEATUREBASE__ACCOUNTS__ACME__BASE_URL", server.url)
         # the default account's ticket list answers 503 until the HTTP client gives up: one task retry
-        app.faults.inject("status", endpoint="GET /v2/tickets", status=503, retry_after=0, times=8)
+        app.faults.inject("status", endpoint="GET /v2/tickets", status=503, retry_after=0, times=8, api_key=FB_KEY)
 
         state = flows.refresh(warehouse=str(warehouse.anchor), return_state=True)
 

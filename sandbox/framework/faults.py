@@ -28,6 +28,7 @@ class Fault:
     retry_after: float | None = None
     delay: float | None = None
     mutation: dict[str, Any] | None = None
+    api_key: str | None = None  # only requests made with this key (one account of several), None = any
     to_skip: int = 0
     remaining: int = 1
 
@@ -53,6 +54,7 @@ class FaultInjector:
         retry_after: float | None = None,
         delay: float | None = None,
         mutation: dict[str, Any] | None = None,
+        api_key: str | None = None,
     ) -> Fault:
         """Arm a fault for the next `times` requests to `endpoint` (a route name; None = any) after skipping `after`."""
         if kind not in FAULT_KINDS:
@@ -78,6 +80,7 @@ class FaultInjector:
             retry_after=retry_after,
             delay=float(delay) if delay is not None else None,
             mutation=dict(mutation) if mutation else None,
+            api_key=api_key,
             to_skip=int(after),
             remaining=int(times),
         )
@@ -95,7 +98,7 @@ class FaultInjector:
         with self._lock:
             return [f.describe() for f in self._faults]
 
-    def match(self, route_name: str) -> Fault | None:
+    def match(self, route_name: str, api_key: str | None = None) -> Fault | None:
         """Consume and return the fault that applies to this request, if any.
 
         Every armed fault matching the route counts the request towards its `after` skip; the first one that
@@ -107,6 +110,8 @@ class FaultInjector:
             fired: Fault | None = None
             for fault in self._faults:
                 if fault.endpoint is not None and fault.endpoint != route_name:
+                    continue
+                if fault.api_key is not None and fault.api_key != api_key:
                     continue
                 if fault.to_skip > 0:
                     fault.to_skip -= 1

@@ -291,7 +291,7 @@ class VendorApp:
             request.api_key = self.extract_api_key(request)
             response, rl_headers = self._rate_limit(request)
             if response is None:
-                fault = self.faults.match(name)
+                fault = self.faults.match(name, request.api_key)
                 if fault is not None and fault.kind == "mutate":
                     self.mutate(dict(fault.mutation or {}))  # the data changes, then this request is served
                     fault = None
