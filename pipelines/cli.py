@@ -200,6 +200,10 @@ def run(
         bool, typer.Option(help="full scans that catch edits cursors cannot see and record deletions")
     ] = False,
     transform: Annotated[bool, typer.Option(help="run dbt build and publish after loading")] = True,
+    full_build: Annotated[
+        bool,
+        typer.Option(help="rebuild and test every model (default: only what the loaded changes affect)"),
+    ] = False,
     as_of: Annotated[
         datetime | None,
         typer.Option(
@@ -226,6 +230,7 @@ def run(
             as_of=_utc(as_of),
             transform=transform,
             progress=progress,
+            full_build=full_build,
         )
     print_summary(summary)
     if not summary.ok:

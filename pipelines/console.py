@@ -136,6 +136,18 @@ def print_summary(summary: Any) -> None:
             f"[yellow]{summary.quarantined} record(s) quarantined[/] (see fct_quarantine or the vendor's "
             "`quarantine` table for the reasons)"
         )
+    build = getattr(summary, "build", None) or {}
+    if build.get("kind") == "none":
+        console.print(f"dbt: nothing to rebuild ({build['reason']}); load freshness published", highlight=False)
+    elif build.get("kind") == "selective":
+        console.print(
+            f"dbt: rebuilt {build['models']} models downstream of {', '.join(build['vendors'])} in "
+            f"{build['seconds']:.1f}s ({build['reason']})",
+            highlight=False,
+            soft_wrap=True,
+        )
+    elif build.get("kind") == "full" and build.get("models"):
+        console.print(f"dbt: full build, {build['models']} models in {build['seconds']:.1f}s", highlight=False)
     if summary.marts:
         marts = ", ".join(f"{name} {count:,}" for name, count in summary.marts.items())
         console.print(f"Marts: {marts}", highlight=False, soft_wrap=True)

@@ -23,7 +23,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.states import Failed, State
 
 from pipelines.accounts import Account, configured_accounts
-from pipelines.jobs import transform_and_publish
+from pipelines.jobs import plan_for, transform_and_publish
 from pipelines.reporting import freshness, headline_markdown, headline_metrics, load_rows
 from pipelines.runner import LoadResult, load_account
 from pipelines.summary import RunSummary
@@ -285,8 +285,14 @@ def load_account_task(
 
 
 @task(name="transform-and-publish", cache_policy=NO_CACHE)
-def transform_and_publish_task(warehouse: str, summary: RunSummary, engine: str | None = None) -> RunSummary:
-    return transform_and_publish(open_warehouse(warehouse, engine), summary)
+def transform_and_publish_task(
+    warehouse: str, summary: RunSummary, engine: str | None = None, full: bool = False
+) -> RunSummary:
+    """The build the run needs (nothing, the changed vendors' models, or everything: pipelines/build_plan)."""
+    target = open_warehouse(warehouse, engine)
+    plan = plan_for(target, summary.loads, full=full)
+    get_run_logger().info("dbt: %s build (%s)", plan.kind, plan.reason)
+    return transform_and_publish(target, summary, plan)
 
 
 @task(name="report", cache_policy=NO_CACHE)
@@ -359,7 +365,7 @@ def _run(
             future.wait()
             summary.loads.append(_load_result(future.state, account))
         if any(load.ok for load in summary.loads):
-            summary = transform_and_publish_task(path, summary, engine)
+            summary = transform_and_publish_task(path, summary, engine, full=reconcile or full_refresh)
         else:
             logger.error("no account loaded: nothing to transform or publish")
         summary.duration_s = round((datetime.now(UTC) - started).total_seconds(), 3)

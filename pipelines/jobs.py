@@ -4,27 +4,46 @@ from __future__ import annotations
 
 import time
 from datetime import datetime
+from typing import Any
 
 from pipelines.accounts import Account
+from pipelines.build_plan import BuildPlan, plan_build, remember_full_build
 from pipelines.runner import ProgressCallback, load_accounts
 from pipelines.summary import RunSummary, read_marts
 from pipelines.transform import TransformError, run_dbt
 from pipelines.warehouse import Warehouse, WarehouseError
+from pipelines.warehouse.publish import refresh_freshness
 
 
-def transform_and_publish(warehouse: Warehouse, summary: RunSummary) -> RunSummary:
-    """dbt build then publish; a failing build is recorded (not raised) so the loads' report still goes out,
-    and the previously published file stays in place for the dashboards."""
+def transform_and_publish(warehouse: Warehouse, summary: RunSummary, plan: BuildPlan | None = None) -> RunSummary:
+    """dbt build (all of it, or what the plan selects) then publish; with nothing to build, only the published
+    file's load freshness is refreshed. A failing build is recorded (not raised) so the loads' report still
+    goes out, and the previously published file stays in place for the dashboards."""
+    plan = plan or BuildPlan("full", reason="transform")
+    summary.build = {"kind": plan.kind, "vendors": plan.vendors, "reason": plan.reason, "models": 0, "seconds": 0.0}
     try:
-        result = run_dbt(warehouse)
+        if plan.kind == "none":
+            published = refresh_freshness(warehouse)
+            summary.published = str(published)
+            summary.marts, summary.csat_pct, summary.csat_ratings = read_marts(published)
+            return summary
+        result = run_dbt(warehouse, extra_args=plan.dbt_args())
+        if plan.kind == "full":
+            remember_full_build(warehouse)
         published = warehouse.publish(result.warnings)
     except (TransformError, WarehouseError) as exc:
         summary.transform_error = str(exc)
         return summary
+    summary.build.update(models=len(result.models_run), seconds=result.duration_s, models_run=result.models_run)
     summary.dbt_warnings = list(result.warnings)
     summary.published = str(published)
     summary.marts, summary.csat_pct, summary.csat_ratings = read_marts(published)
     return summary
+
+
+def plan_for(warehouse: Warehouse, loads: list[Any], *, full: bool) -> BuildPlan:
+    """The build this run needs: vendors whose accounts loaded new or changed rows (see pipelines/build_plan)."""
+    return plan_build(warehouse, {load.vendor for load in loads if load.ok and load.rows}, full=full)
 
 
 def refresh(
@@ -37,6 +56,7 @@ def refresh(
     transform: bool = True,
     progress: ProgressCallback | None = None,
     lock_wait: float = 0.0,
+    full_build: bool = False,
 ) -> RunSummary:
     """Load what loads, then transform and publish it even if some account failed (its error is reported).
 
@@ -55,8 +75,9 @@ def refresh(
             progress=progress,
         )
         if transform and any(load.ok for load in summary.loads):
+            plan = plan_for(warehouse, summary.loads, full=full_build or reconcile or full_refresh)
             if progress:
-                progress("dbt", "transform", {})
-            transform_and_publish(warehouse, summary)
+                progress("dbt", "transform" if plan.kind != "none" else "nothing to rebuild", {})
+            transform_and_publish(warehouse, summary, plan)
     summary.duration_s = round(time.monotonic() - started, 3)
     return summary

@@ -30,6 +30,7 @@ class RunSummary:
     published: str | None = None
     transform_error: str | None = None
     dbt_warnings: list[str] = field(default_factory=list)
+    build: dict[str, Any] = field(default_factory=dict)  # what the transform step rebuilt (see build_plan)
     duration_s: float = 0.0
 
     @property

@@ -29,8 +29,20 @@ now = dt.datetime.now(dt.UTC)
 published_age = now - dt.datetime.fromtimestamp(published.version / 1e9, dt.UTC)
 st.caption(f"Published file written {published_age.total_seconds() / 60:,.0f} min ago.")
 
+# load_freshness is rewritten by every run, also one that found nothing new (and so rebuilt no mart)
+freshness_table = "load_freshness" if published.has("load_freshness") else None
 vendors = published.query(
     """
+    select
+        source_system || ' / ' || source_account as source,
+        last_success_at,
+        successful_runs as successful_loads,
+        0 as failed_loads
+    from load_freshness
+    order by source_system, source_account
+    """
+    if freshness_table
+    else """
     select
         source_system || ' / ' || source_account as source,
         max(loaded_at) filter (where is_success) as last_success_at,

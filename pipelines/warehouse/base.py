@@ -171,6 +171,24 @@ class Warehouse(ABC):
 
         return publish(self, build_warnings)
 
+    def load_freshness(self) -> list[tuple[Any, ...]]:
+        """(vendor, account, last successful load, successful runs) from every loaded dataset's `runs` table,
+        whose rows say which account each load was for, joined to dlt's `_dlt_loads`."""
+        from pipelines.vendors import VENDOR_NAMES
+
+        rows: list[tuple[Any, ...]] = []
+        for dataset in self.loaded_datasets(list(VENDOR_NAMES)):
+            if not self.query(
+                "select 1 from information_schema.tables where table_schema = ? and table_name = 'runs'", [dataset]
+            ):
+                continue
+            rows += self.query(
+                f"select '{dataset}', runs.source_account, max(loads.inserted_at), count(distinct loads.load_id) "
+                f'from "{dataset}".runs as runs inner join "{dataset}"._dlt_loads as loads '
+                "on loads.load_id = runs._dlt_load_id and loads.status = 0 group by runs.source_account"
+            )
+        return rows
+
     def iter_raw_tables(self, datasets: list[str]) -> Iterator[tuple[str, str]]:
         """(dataset, table) of every raw table dlt wrote in `datasets` (dlt's own `_dlt_*` tables excluded)."""
         if not datasets:

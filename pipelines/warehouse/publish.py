@@ -23,6 +23,9 @@ PUBLISHED_ALIAS = "published"
 #: a table beside the marts in the published file: the warn-level dbt test results of the build that produced
 #: them (the data-health page shows them; empty when the build had no warnings)
 BUILD_WARNINGS_TABLE = "build_warnings"
+#: and the load freshness per vendor and account (from the raw `runs` and `_dlt_loads` tables, without dbt), so a
+#: run that found nothing new (no dbt, no re-publish of the marts) still tells the dashboards it ran
+LOAD_FRESHNESS_TABLE = "load_freshness"
 
 
 def storage_version() -> str:
@@ -57,6 +60,7 @@ def publish(warehouse: Warehouse, build_warnings: list[str] | None = None) -> Pa
             con.execute(
                 f"insert into {PUBLISHED_ALIAS}.main.{BUILD_WARNINGS_TABLE} values (?, ?, now())", [test_id, message]
             )
+        _write_freshness(con, warehouse)
         con.execute(f"checkpoint {PUBLISHED_ALIAS}")
         con.execute(f"detach {PUBLISHED_ALIAS}")
     except BaseException:
@@ -65,5 +69,37 @@ def publish(warehouse: Warehouse, build_warnings: list[str] | None = None) -> Pa
             leftover.unlink(missing_ok=True)
         raise
     con.close()
+    os.replace(tmp, target)
+    return target
+
+
+def _write_freshness(con: duckdb.DuckDBPyConnection, warehouse: Warehouse) -> None:
+    con.execute(f"drop table if exists {PUBLISHED_ALIAS}.main.{LOAD_FRESHNESS_TABLE}")
+    con.execute(
+        f"create table {PUBLISHED_ALIAS}.main.{LOAD_FRESHNESS_TABLE} (source_system varchar, source_account varchar, "
+        "last_success_at timestamp with time zone, successful_runs bigint)"
+    )
+    rows = warehouse.load_freshness()
+    if rows:
+        con.executemany(f"insert into {PUBLISHED_ALIAS}.main.{LOAD_FRESHNESS_TABLE} values (?, ?, ?, ?)", rows)
+
+
+def refresh_freshness(warehouse: Warehouse) -> Path:
+    """A run that loaded nothing new: the published marts stay as they are, only their load freshness is
+    rewritten (a copy of the file, updated, renamed over it: readers never see half a file)."""
+    import shutil
+
+    target = warehouse.published_path
+    tmp = target.with_name(f".{target.name}.tmp")
+    shutil.copyfile(target, tmp)
+    con = duckdb.connect()
+    try:
+        quoted = str(tmp).replace("'", "''")
+        con.execute(f"attach '{quoted}' as {PUBLISHED_ALIAS}")
+        _write_freshness(con, warehouse)
+        con.execute(f"checkpoint {PUBLISHED_ALIAS}")
+        con.execute(f"detach {PUBLISHED_ALIAS}")
+    finally:
+        con.close()
     os.replace(tmp, target)
     return target
