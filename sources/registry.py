@@ -2,4 +2,8 @@
 (see sources/common/vendor.py); the CLI, the flows, `status`, the demo, the benchmarks and dbt's vendor list
 all derive from this tuple."""
 
-VENDOR_PACKAGES = ("sources.featurebase",)
+VENDOR_PACKAGES = (
+    "sources.featurebase",
+    "sources.feedbackkit",
+    "sources.usersloop",
+)

@@ -60,6 +60,7 @@ MUTATIONS = (
     "set_mrr",
     "change_status",
     "add_comments",
+    "delete_comments",
     "merge",
     "merge_random",
     "add_feedback",
@@ -581,6 +582,22 @@ class FeedbackKitWorkspace:
                 self._items[fid] = {**self._items[fid], "commentCount": len(self._comments[fid])}
                 added.append(comment["id"])
             return added
+
+    def delete_comments(self, feedback_id: str, comment_ids: list[str] | None = None) -> list[str]:
+        """An admin removes comments of one item in the dashboard (the API has no endpoint for it): the given
+        ones, or all. commentCount follows, updatedAt does not move (as for new comments). Returns the removed
+        ids; KeyError for an unknown feedback."""
+        with self._lock:
+            if feedback_id not in self._items:
+                raise KeyError(f"unknown feedback {feedback_id!r}")
+            drop = set(comment_ids) if comment_ids is not None else {c["id"] for c in self._comments[feedback_id]}
+            kept = [c for c in self._comments[feedback_id] if c["id"] not in drop]
+            removed = [c["id"] for c in self._comments[feedback_id] if c["id"] in drop]
+            if removed:
+                self._tick()
+                self._comments[feedback_id] = kept
+                self._items[feedback_id] = {**self._items[feedback_id], "commentCount": len(kept)}
+            return removed
 
     def add_feedback(self, n: int = 1, seed: int | None = None) -> list[str]:
         """Submit `n` new pending items at the clock (POST /feedbacks): voteCount 1 (the creator's vote),

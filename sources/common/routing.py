@@ -30,11 +30,17 @@ def to_side_table(rows: Any, hints: Any) -> Any:
     return dlt.mark.with_hints(rows, hints, create_table_variant=True)
 
 
+#: hints that say nothing: dlt hands a transformer's output the meta of the item it was made from when it has
+#: none of its own, so a plain page of comments would take on the feedback page's column hints (a JSON column of
+#: the parent appeared in FeedbackKit's `comments`); every page that leaves `route` carries hints of its own
+_OWN_HINTS = dlt.mark.make_hints()
+
+
 def arrow_page(rows: Sequence[dict[str, Any]]) -> Any:
     """The page as an Arrow table (see `sources.common.arrow`), its JSON-text columns declared `json`."""
     table, json_columns = rows_to_table(rows)
     if not json_columns:
-        return table
+        return dlt.mark.with_hints(table, _OWN_HINTS)
     columns = {name: {"data_type": "json"} for name in json_columns}
     return dlt.mark.with_hints(table, dlt.mark.make_hints(columns=columns))
 
@@ -47,7 +53,7 @@ def route(rows: Sequence[dict[str, Any]], as_arrow: bool = False) -> Iterator[An
         if isinstance(row, QuarantineRecord):
             yield to_side_table(row, QUARANTINE_HINTS)
     if good:
-        yield arrow_page(good) if as_arrow else good
+        yield arrow_page(good) if as_arrow else dlt.mark.with_hints(good, _OWN_HINTS)
 
 
 def good(page: Any) -> list[dict[str, Any]]:
