@@ -1,9 +1,9 @@
 """What an hourly run rebuilds: nothing when nothing was loaded, else only what is downstream of what changed.
 
 The rule (README "How fast", DECISIONS.md):
-- a full `dbt build` (every model, data test and unit test) when the marts were never published, when the dbt
-  project or the vendor registry changed since the last full build, in a reconcile run (the nightly deployment)
-  and with `--full-build`;
+- a full `dbt build` (every model, data test and unit test) when the marts were never published, when the last
+  build failed, when the dbt project or the vendor registry changed since the last full build, in a reconcile
+  run (the nightly deployment) and with `--full-build`;
 - otherwise, when some vendors loaded new rows: `dbt build --select source:<vendor>+` for those vendors (their
   staging models and everything downstream: the unions and marts; data tests of what was rebuilt), plus the
   load-metadata marts, without unit tests (they test SQL, which did not change since the last full build);
@@ -61,6 +61,12 @@ def remember_full_build(warehouse: Warehouse) -> None:
     path.write_text(project_fingerprint())
 
 
+def forget_full_build(warehouse: Warehouse) -> None:
+    """A build failed: the marts may lack rows that were loaded, so the next run builds everything again
+    (a run with nothing new would otherwise rebuild nothing and leave them behind)."""
+    _fingerprint_path(warehouse).unlink(missing_ok=True)
+
+
 def plan_build(warehouse: Warehouse, changed_vendors: set[str], *, full: bool = False) -> BuildPlan:
     """What this run rebuilds (see the module docstring for the rule)."""
     if full:
@@ -68,7 +74,9 @@ def plan_build(warehouse: Warehouse, changed_vendors: set[str], *, full: bool = 
     if not warehouse.published_path.exists():
         return BuildPlan("full", reason="nothing published yet")
     fingerprint = _fingerprint_path(warehouse)
-    if not fingerprint.exists() or fingerprint.read_text() != project_fingerprint():
+    if not fingerprint.exists():
+        return BuildPlan("full", reason="the last build failed, or none succeeded yet")
+    if fingerprint.read_text() != project_fingerprint():
         return BuildPlan("full", reason="the dbt project or the vendor list changed since the last full build")
     if not changed_vendors:
         return BuildPlan("none", reason="no account loaded a new or changed row")

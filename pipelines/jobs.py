@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from pipelines.accounts import Account
-from pipelines.build_plan import BuildPlan, plan_build, remember_full_build
+from pipelines.build_plan import BuildPlan, forget_full_build, plan_build, remember_full_build
 from pipelines.runner import ProgressCallback, load_accounts
 from pipelines.summary import RunSummary, read_marts
 from pipelines.transform import TransformError, run_dbt
@@ -32,6 +32,7 @@ def transform_and_publish(warehouse: Warehouse, summary: RunSummary, plan: Build
             remember_full_build(warehouse)
         published = warehouse.publish(result.warnings)
     except (TransformError, WarehouseError) as exc:
+        forget_full_build(warehouse)
         summary.transform_error = str(exc)
         return summary
     summary.build.update(models=len(result.models_run), seconds=result.duration_s, models_run=result.models_run)

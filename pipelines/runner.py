@@ -215,6 +215,11 @@ def load_accounts(
         ]  # fmt: skip
     from concurrent.futures import ThreadPoolExecutor
 
+    # pyarrow imports pandas on its first array, and dlt looks pandas up in sys.modules without the import
+    # lock: an account thread could see another's half-imported module ("partially initialized module
+    # 'pandas' has no attribute 'DataFrame'"). Imported once here, before any account thread exists.
+    import pandas  # noqa: F401
+
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="account") as pool:
         futures = [
             pool.submit(

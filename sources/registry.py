@@ -4,6 +4,7 @@ all derive from this tuple."""
 
 VENDOR_PACKAGES = (
     "sources.featurebase",
+    "sources.product7",
     "sources.feedbackkit",
     "sources.usersloop",
 )

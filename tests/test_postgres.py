@@ -55,7 +55,8 @@ def test_the_same_story_gives_the_same_mart_rows_on_both_engines(pg_warehouse: W
     assert {"fct_tickets", "fct_ticket_events", "fct_csat", "fct_feedback", "fct_votes", "mart_support_daily"} <= set(
         identical
     )
-    assert all(rows > 0 for name, rows in identical.items() if name.startswith("fct_") and name != "fct_quarantine")
+    empty_here = {"fct_quarantine", "fct_roadmap_items"}  # nothing malformed; Featurebase has no roadmap
+    assert all(rows > 0 for name, rows in identical.items() if name.startswith("fct_") and name not in empty_here)
 
 
 def test_an_empty_postgres_warehouse_builds_every_mart_empty(pg_warehouse: Warehouse) -> None:

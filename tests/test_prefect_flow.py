@@ -121,7 +121,8 @@ def test_reconcile_flow_records_deletions_and_a_failed_build_keeps_the_published
         con.close()
     assert flags[gone[0]] is True and sum(flags.values()) == 1
 
-    # a raw ticket without its creation time breaks an error-level test: the run fails, the dashboards keep data
+    # a raw ticket without its creation time breaks an error-level test: the next run that loads something (a new
+    # ticket, so its build covers Featurebase) fails, and the dashboards keep their data
     before = warehouse.published_path.read_bytes()
     con = duckdb.connect(str(warehouse.anchor))
     con.execute(
@@ -129,6 +130,19 @@ def test_reconcile_flow_records_deletions_and_a_failed_build_keeps_the_published
         "values ('broken', 'default', 999999, now(), '1', 'broken-row')"
     )
     con.close()
+    (new_ticket,) = sandbox.workspace.add_tickets(1)
     failed = refresh(vendors=["featurebase"], warehouse=str(warehouse.anchor), return_state=True)
     assert failed.is_failed() and "dbt build failed" in failed.message
     assert warehouse.published_path.read_bytes() == before
+
+    # repaired; the vendor has nothing new, yet the next run rebuilds in full: the marts get the ticket that was
+    # loaded by the failed run
+    con = duckdb.connect(str(warehouse.anchor))
+    con.execute("delete from featurebase.tickets where id = 'broken'")
+    con.close()
+    assert refresh(vendors=["featurebase"], warehouse=str(warehouse.anchor), return_state=True).is_completed()
+    con = duckdb.connect(str(warehouse.published_path), read_only=True)
+    try:
+        assert con.execute("select count(*) from fct_tickets where ticket_number = ?", [new_ticket]).fetchone() == (1,)
+    finally:
+        con.close()

@@ -31,7 +31,7 @@ def _comparable(value: Any) -> Any:
 
 
 # columns that say when and in which load a run happened, not what the data is: two loads never share them
-VOLATILE_COLUMNS = frozenset({"load_id", "load_run_key", "loaded_at", "quarantined_at"})
+VOLATILE_COLUMNS = frozenset({"load_id", "load_run_key", "loaded_at", "quarantined_at", "last_success_at"})
 
 
 def mart_rows(warehouse: Path, table: str, columns: list[str], schema: str = "marts") -> list[tuple[Any, ...]]:

@@ -16,6 +16,12 @@ HOUR_S = 3600.0
 def demo_day(workspace: Product7Workspace, rng: random.Random) -> None:
     """What happens in a support and feedback workspace in a day, at the sandbox's clock (one day later)."""
     workspace.advance(8 * HOUR_S)  # overnight: nothing happens
+    # first thing in the morning, support picks up tickets parked on a stage the workflow does not know (the
+    # generated `on_hold` hard case), so the demo's marts end with every status mapped and its build warns about
+    # nothing; the contract tests keep the unmapped case, where the warning is expected
+    parked = workspace.hard_cases()["unknown_stage"]
+    if parked:
+        workspace.add_activity(uuids=parked)
     workspace.add_tickets(rng.randint(3, 8))
     workspace.add_votes(rng.randint(15, 35), seed=rng.randrange(1 << 30))
     workspace.advance(3 * HOUR_S)

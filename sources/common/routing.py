@@ -8,6 +8,7 @@ from typing import Any
 
 import dlt
 import pyarrow as pa
+from dlt.extract.items import DataItemWithMeta
 
 from sources.common.arrow import rows_to_table
 from sources.common.quarantine import QUARANTINE_TABLE, QuarantineRecord, SideRecord
@@ -62,6 +63,8 @@ def good(page: Any) -> list[dict[str, Any]]:
     A page that went out as an Arrow table comes back as dicts with JSON columns as text; detail transformers
     only read ids, numbers, counts and timestamps from them.
     """
+    if isinstance(page, DataItemWithMeta):  # a page as `route` yields it, with its hints
+        page = page.data
     if isinstance(page, pa.Table):
         return page.to_pylist()
     page = page if isinstance(page, list) else [page]

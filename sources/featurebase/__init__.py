@@ -154,8 +154,9 @@ def featurebase_source(
 
     def _lookup(name: str, path: str) -> DltResource:
         def fetch() -> Iterator[list[dict[str, Any]]]:
-            for found in helpers.pages(client, path, {}):
-                yield helpers.shape_simple(found, account)
+            for found in helpers.pages(client, path, {}):  # served whole every run: write what changed
+                if rows := scan.changed_rows(name, helpers.shape_simple(found, account), rewrite=reconcile):
+                    yield rows
 
         return dlt.resource(fetch, name=name, primary_key=("source_account", "id"), write_disposition="merge")
 

@@ -81,6 +81,8 @@ def feedbackkit_source(
             as_of=observed_at,
             complete=True,
             as_arrow=True,
+            whole_list=True,  # an unchanged feedback is not written again (a reconcile run writes them all)
+            rewrite=reconcile,
         )
         listed = state.seen(FEEDBACKS)  # after the scan: exactly the ids this run listed
         for kind in (VOTES, COMMENT_IDS):

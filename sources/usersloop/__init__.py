@@ -114,6 +114,8 @@ def usersloop_source(
                 account=account,
                 as_of=observed_at,
                 complete=True,  # one request reads the whole list
+                whole_list=True,
+                rewrite=reconcile,
             )
 
         return dlt.resource(
@@ -132,6 +134,8 @@ def usersloop_source(
                 account=account,
                 as_of=observed_at,
                 complete=False,  # decided below: only a list that stood still while read says what is gone
+                whole_list=True,
+                rewrite=reconcile,
             )
             if listed.stable:
                 yield from scan.deletions_of_unlisted(
@@ -188,7 +192,7 @@ def usersloop_source(
         for page in listed.pages():
             rows = [helpers.check(record, account, listing) for record in page]
             items.extend(good(rows))
-            yield from route(rows)
+            yield from route(scan.changed_rows(listing.resource, rows, rewrite=reconcile))
         if listed.stable:
             yield from scan.deletions_of_unlisted(listing.resource, listing.entity, listed.listed, account, observed_at)
         yield from feedback_relations(items)

@@ -74,9 +74,10 @@ def test_a_no_change_run_makes_the_minimum_requests_and_no_detail_calls(
     with _sandbox(vendor_driver) as sandbox:
         _load(sandbox, warehouse, monkeypatch)
         sandbox.app.reset_request_counts()
-        _load(sandbox, warehouse, monkeypatch)
+        second = _load(sandbox, warehouse, monkeypatch)
         counts = sandbox.app.request_counts()
         assert counts == vendor_driver.no_change_requests(sandbox.workspace)
+        assert second.rows == {}  # nothing new: the hourly run's build plan then runs no dbt at all
         assert _detail_requests(sandbox, vendor_driver) == 0
         assert vendor_driver.raw_loaded(warehouse, "default") == vendor_driver.raw_truth(sandbox.workspace)
 

@@ -34,7 +34,7 @@ def fakevendor_source(
     @dlt.resource(name="items", primary_key=("source_account", "id"), write_disposition="merge")
     def items() -> Iterator[Any]:
         page = client.get(settings.ITEMS_PATH, endpoint=settings.ITEMS_ENDPOINT)
-        for rows in scan.scan(
+        for item in scan.scan(
             [page],
             lambda record: helpers.check_item(record, account),
             kind="items",
@@ -42,15 +42,17 @@ def fakevendor_source(
             account=account,
             as_of=observed_at,
             complete=True,
+            whole_list=True,  # only new and changed items are written and observed (a reconcile run: all)
+            rewrite=reconcile,
         ):
-            if isinstance(rows, list):
+            if rows := good(item):  # the page's items (side rows such as deletions give none)
                 observations = [
                     vote_observation(
                         account=account, feedback_id=row["id"], observed_at=observed_at, vote_count=row["votes"]
                     )
-                    for row in good(rows)
+                    for row in rows
                 ]
                 yield to_side_table(observations, VOTE_OBSERVATIONS_HINTS)
-            yield rows
+            yield item
 
     return (items,)
