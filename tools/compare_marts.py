@@ -152,7 +152,8 @@ def main(argv: list[str] | None = None) -> int:
         try:
             copies = {}
             for name, project, variables in (
-                ("reference", worktree / "transforms", None),
+                # the registry's vendor list for both (a reference older than the var ignores it)
+                ("reference", worktree / "transforms", dbt_vars()),
                 ("current", REPO / "transforms", dbt_vars()),
             ):
                 copy = work / f"build-{name}" / "warehouse.duckdb"

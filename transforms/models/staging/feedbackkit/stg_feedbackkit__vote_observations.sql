@@ -28,7 +28,7 @@ final as (
         false as is_voter_set_complete,
         status as status_name,
         status_type,
-        total_mrr as mrr
+        mrr
     from observations
 
 )

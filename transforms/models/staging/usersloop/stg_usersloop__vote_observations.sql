@@ -16,7 +16,7 @@ final as (
         source_account,
         feedback_id,
         observed_at,
-        votes_count as vote_count,
+        vote_count,
         cast(null as varchar) as voter_ids_json,
         false as is_voter_set_complete,
         status as status_name,
