@@ -37,8 +37,9 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# the quick preset (~15 min); `make bench BENCH_ARGS=--full` for the issue's sizes (see benchmarks/README.md)
 bench: install
-	$(BIN)/python -m benchmarks
+	$(BIN)/python -m benchmarks $(BENCH_ARGS)
 
 dashboard: install
 	$(BIN)/feedback-warehouse dashboard

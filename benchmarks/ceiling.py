@@ -43,7 +43,7 @@ def _page(body: Any) -> tuple[list[dict[str, Any]], str | None]:
     return body, None
 
 
-def _flat(record: dict[str, Any], **extra: Any) -> dict[str, Any]:
+def flat(record: dict[str, Any], **extra: Any) -> dict[str, Any]:
     """Top-level scalars as columns, nested values as JSON text (what our loader and dbt staging do)."""
     row = {k: (orjson.dumps(v).decode() if isinstance(v, dict | list) else v) for k, v in record.items()}
     row.update(extra)
@@ -74,31 +74,31 @@ class Ceiling:
     async def ticket(self, number: int, ticket_id: str) -> None:
         detail = await self.get(f"/v2/tickets/{number}")
         self.rows["conversation_parts"].extend(
-            _flat(p, ticket_id=ticket_id, position=i) for i, p in enumerate(detail.get("conversationParts") or [])
+            flat(p, ticket_id=ticket_id, position=i) for i, p in enumerate(detail.get("conversationParts") or [])
         )
 
     async def voters(self, post_id: str) -> None:
         async for page in self.pages(f"/v2/posts/{post_id}/voters", {"limit": 100}):
-            self.rows["votes"].extend(_flat(v, post_id=post_id) for v in page)
+            self.rows["votes"].extend(flat(v, post_id=post_id) for v in page)
 
     async def tickets(self) -> None:
         async for page in self.pages("/v2/tickets", {"sortBy": "recent", "sortOrder": "desc", "limit": 100}):
-            self.rows["tickets"].extend(_flat(t) for t in page)
+            self.rows["tickets"].extend(flat(t) for t in page)
             self.tasks.extend(asyncio.create_task(self.ticket(t["ticketNumber"], t["id"])) for t in page)
 
     async def posts(self) -> None:
         async for page in self.pages("/v2/posts", {"sortBy": "recent", "sortOrder": "desc", "limit": 100}):
-            self.rows["posts"].extend(_flat(p) for p in page)
+            self.rows["posts"].extend(flat(p) for p in page)
             self.tasks.extend(asyncio.create_task(self.voters(p["id"])) for p in page if p.get("upvotes"))
 
     async def comments(self) -> None:
         async for page in self.pages("/v2/comments", {"sortBy": "new", "limit": 100}):
-            self.rows["comments"].extend(_flat(c) for c in page)
+            self.rows["comments"].extend(flat(c) for c in page)
 
     async def lookups(self) -> None:
         for name, path in LOOKUPS:
             items, _ = _page(await self.get(path))
-            self.rows[name].extend(_flat(i) for i in items)
+            self.rows[name].extend(flat(i) for i in items)
 
     async def run(self) -> None:
         await asyncio.gather(self.tickets(), self.posts(), self.comments(), self.lookups())
@@ -116,26 +116,36 @@ async def fetch(url: str, api_key: str) -> dict[str, list[dict[str, Any]]]:
         return ceiling.rows
 
 
-class StdlibCeiling:
-    """The same fetches from threads, each with its own keep-alive `http.client` connection."""
+class StdlibClient:
+    """GET with stdlib `http.client` from any number of threads, each on its own keep-alive connection; paths
+    are relative to the base URL's own path (`/api/v1` for FeedbackKit). Shared by every vendor's ceiling."""
 
-    def __init__(self, url: str, api_key: str) -> None:
-        split = urlsplit(url)
+    def __init__(self, base_url: str, headers: dict[str, str]) -> None:
+        split = urlsplit(base_url)
         self.host, self.port = split.hostname or "127.0.0.1", split.port or 80
-        self.headers = {**HEADERS, "Authorization": f"Bearer {api_key}"}
+        self.prefix = split.path.rstrip("/")
+        self.headers = headers
         self.local = threading.local()
-        self.rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
 
     def get(self, path: str, params: dict[str, Any] | None = None) -> Any:
         conn = getattr(self.local, "conn", None)
         if conn is None:
             conn = self.local.conn = http.client.HTTPConnection(self.host, self.port, timeout=60)
-        conn.request("GET", path + (f"?{urlencode(params)}" if params else ""), headers=self.headers)
+        target = self.prefix + path + (f"?{urlencode(params)}" if params else "")
+        conn.request("GET", target, headers=self.headers)
         response = conn.getresponse()
         body = response.read()
         if response.status >= 400:
             raise RuntimeError(f"GET {path}: HTTP {response.status}")
         return orjson.loads(body)
+
+
+class StdlibCeiling(StdlibClient):
+    """The same fetches from threads, each with its own keep-alive `http.client` connection."""
+
+    def __init__(self, url: str, api_key: str) -> None:
+        super().__init__(url, {**HEADERS, "Authorization": f"Bearer {api_key}"})
+        self.rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
 
     def pages(self, path: str, params: dict[str, Any]) -> Any:
         cursor = None
@@ -147,9 +157,7 @@ class StdlibCeiling:
 
     def voters(self, post_id: str) -> list[dict[str, Any]]:
         return [
-            _flat(v, post_id=post_id)
-            for page in self.pages(f"/v2/posts/{post_id}/voters", {"limit": 100})
-            for v in page
+            flat(v, post_id=post_id) for page in self.pages(f"/v2/posts/{post_id}/voters", {"limit": 100}) for v in page
         ]
 
     def run(self) -> dict[str, list[dict[str, Any]]]:
@@ -157,22 +165,22 @@ class StdlibCeiling:
         with ThreadPoolExecutor(THREADS) as pool:
             tickets = [t for page in self.pages("/v2/tickets", newest) for t in page]
             details = pool.map(lambda t: self.get(f"/v2/tickets/{t['ticketNumber']}"), tickets)
-            self.rows["tickets"] = [_flat(t) for t in tickets]
+            self.rows["tickets"] = [flat(t) for t in tickets]
             for ticket, detail in zip(tickets, details, strict=True):
                 self.rows["conversation_parts"].extend(
-                    _flat(p, ticket_id=ticket["id"], position=i)
+                    flat(p, ticket_id=ticket["id"], position=i)
                     for i, p in enumerate(detail.get("conversationParts") or [])
                 )
             posts = [p for page in self.pages("/v2/posts", newest) for p in page]
-            self.rows["posts"] = [_flat(p) for p in posts]
+            self.rows["posts"] = [flat(p) for p in posts]
             for voters in pool.map(self.voters, [p["id"] for p in posts if p.get("upvotes")]):
                 self.rows["votes"].extend(voters)
         self.rows["comments"] = [
-            _flat(c) for page in self.pages("/v2/comments", {"sortBy": "new", "limit": 100}) for c in page
+            flat(c) for page in self.pages("/v2/comments", {"sortBy": "new", "limit": 100}) for c in page
         ]
         for name, path in LOOKUPS:
             items, _ = _page(self.get(path))
-            self.rows[name] = [_flat(i) for i in items]
+            self.rows[name] = [flat(i) for i in items]
         return self.rows
 
 
