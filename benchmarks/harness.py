@@ -2,6 +2,7 @@
 
 Sections (any can be skipped; a section that fails is recorded under `errors` and the others still run):
 - headline: Featurebase backfill, ours vs competent and naive `rest_api` vs two ceilings; incremental; no-change
+- postgres: the headline's backfill into PostgreSQL, csv (COPY) vs insert_values, beside DuckDB
 - remote: Featurebase with latency and its 2,000/min enforced
 - scaling: ours' Featurebase backfill at several sizes (+ `dbt build` on each unless `dbt` is skipped)
 - vendors: Product7, FeedbackKit, UsersLoop backfills, ours vs competent vs ceiling
@@ -30,11 +31,23 @@ from benchmarks.four_vendors import configure_remote, four_vendors
 from benchmarks.hourly import hourly
 from benchmarks.large_array import feedbackkit_arrays
 from benchmarks.many_accounts import many_accounts
+from benchmarks.postgres import postgres_backfill
 from benchmarks.rate_limit import usersloop_contract
 from benchmarks.sandbox import Sandbox, Size
 from benchmarks.targets import targets
 
-SECTIONS = ("headline", "remote", "scaling", "vendors", "arrays", "rate-limit", "accounts", "four-vendors", "hourly")
+SECTIONS = (
+    "headline",
+    "postgres",
+    "remote",
+    "scaling",
+    "vendors",
+    "arrays",
+    "rate-limit",
+    "accounts",
+    "four-vendors",
+    "hourly",
+)
 #: parts of sections that can be left out on their own
 PARTS = ("naive", "dbt")
 FOUR_VENDORS = ("featurebase", "product7", "feedbackkit", "usersloop")
@@ -91,6 +104,12 @@ def _headline(run: Run, opts: Options, sandboxes: dict[Size, Sandbox]) -> None:
     warehouse = opts.workdir / "main-ours.duckdb"
     report["incremental"] = featurebase.incremental(main, warehouse, ours["wall_s"], opts.change_fraction)
     report["no_change"] = featurebase.no_change(main, warehouse, ours["wall_s"])
+
+
+def _postgres(run: Run, opts: Options, sandboxes: dict[Size, Sandbox]) -> dict[str, Any]:
+    sandbox = sandboxes.get(opts.size) or sandboxes.setdefault(opts.size, Sandbox.featurebase(opts.size))
+    duckdb_run = (run.report.get("backfill") or {}).get("ours")
+    return postgres_backfill(sandbox, opts.workdir, opts.repeats, duckdb_run)
 
 
 def _remote(opts: Options, sandboxes: dict[Size, Sandbox]) -> dict[str, Any]:
@@ -162,6 +181,8 @@ def run_all(opts: Options) -> dict[str, Any]:
     try:
         if opts.runs("headline"):
             run.section("headline", lambda: _headline(run, opts, sandboxes))
+        if opts.runs("postgres"):
+            report["postgres"] = run.section("postgres", lambda: _postgres(run, opts, sandboxes))
         if opts.runs("remote"):
             report["remote"] = run.section("remote", lambda: _remote(opts, sandboxes))
         if opts.runs("scaling") and opts.sizes:

@@ -85,10 +85,23 @@ def _scaling(sc: dict[str, Any]) -> list[str]:
     ]
 
 
+def _postgres(pg: dict[str, Any]) -> list[str]:
+    runs = {f"ours into PostgreSQL ({fmt})": pg[fmt] for fmt in ("csv", "insert_values")}
+    ratios = pg.get("ratios", {})
+    return [
+        "\nFeaturebase backfill into PostgreSQL (same workspace; fresh database per run)",
+        contender_table(runs),
+        f"csv / insert_values = {ratios.get('csv_vs_insert_values')}; PostgreSQL (csv) / DuckDB = "
+        f"{ratios.get('postgres_csv_vs_duckdb')} (DuckDB {pg.get('duckdb_records_per_s')} records/s)",
+    ]
+
+
 def render_featurebase(report: dict[str, Any]) -> list[str]:
     out: list[str] = []
     if report.get("backfill"):
         out += _backfill(report)
+    if pg := report.get("postgres"):
+        out += _postgres(pg)
     out += _incremental(report)
     if rem := report.get("remote"):
         out += _remote(rem)

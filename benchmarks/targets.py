@@ -56,6 +56,10 @@ def targets(report: dict[str, Any]) -> dict[str, Any]:
         n = many["accounts"]
         out["many_accounts_wall"] = _target(many["wall_ratio"], f"<= {n} x one account", many["wall_ratio"] <= n)
         out["many_accounts_rss"] = _target(many["rss_ratio"], "<= 2 x one account", many["rss_ratio"] <= 2)
+    if (pg := report.get("postgres")) and (ratio := pg["ratios"].get("csv_vs_insert_values")):
+        out["postgres_loader_format"] = _target(
+            ratio, "the default loader format (csv) >= 1 x insert_values", ratio >= 1 and pg["csv"]["ok"]
+        )
     if hourly := report.get("hourly"):
         nc, one = hourly["no_change"], hourly["one_percent"]
         out["hourly_no_change"] = _target(nc["wall_s"], "<= 4 s end to end", nc["ok"] and nc["wall_s"] <= 4)

@@ -94,7 +94,7 @@ def demo_run(tmp_path_factory: pytest.TempPathFactory) -> DemoRun:
 @pytest.fixture(scope="session")
 def postgres() -> Iterator[Any]:
     """A throwaway PostgreSQL server for the session (started on first use; tests never skip without one)."""
-    from tests.support.postgres import postgres_server
+    from tools.postgres_server import postgres_server
 
     with postgres_server() as server:
         yield server
@@ -115,3 +115,16 @@ def prefect_harness() -> Iterator[None]:
 
     with prefect_test_harness(server_startup_timeout=120):
         yield
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--reverse-order",
+        action="store_true",
+        help="run the tests in reverse file order (with -p no:randomly): proves no test leans on an earlier one",
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("--reverse-order"):
+        items.reverse()

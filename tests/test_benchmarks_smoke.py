@@ -55,6 +55,11 @@ def test_harness_reports_every_figure(tmp_path: Path) -> None:
         assert run["requests_by_endpoint"]["GET /v2/tickets/{ticketNumber}"] == 40
         assert run["wall_s_runs"] == [run["wall_s"]]
     assert set(report["ratios"]) == {"ours_vs_competent", "ours_vs_ceiling", "ours_vs_ceiling_httpx", "ours_vs_naive"}
+    pg = report["postgres"]  # the same backfill into PostgreSQL, both loader formats
+    for fmt in ("csv", "insert_values"):
+        _ok(pg[fmt])
+        assert pg[fmt]["records"] == total and pg[fmt]["requests_by_endpoint"]["GET /v2/tickets/{ticketNumber}"] == 40
+    assert pg["ratios"]["csv_vs_insert_values"] > 0 and pg["ratios"]["postgres_csv_vs_duckdb"] > 0
     inc = report["incremental"]
     assert inc["ok"] and inc["changed"]["tickets"] >= 1 and inc["ratio_to_minimum"] >= 1.0  # nobody beats it
     nc = report["no_change"]
@@ -109,9 +114,10 @@ def test_harness_reports_every_figure(tmp_path: Path) -> None:
     assert {
         "backfill_vs_competent", "backfill_vs_ceiling", "backfill_vs_naive", "incremental_requests",
         "no_change_requests", "remote_allowance", "scaling_rss", "four_vendors", "many_accounts_wall",
-        "many_accounts_rss", "hourly_no_change", "hourly_one_percent", "usersloop_allowance",
+        "many_accounts_rss", "hourly_no_change", "hourly_one_percent", "usersloop_allowance", "postgres_loader_format",
     } == set(every_target)  # fmt: skip
     assert all({"value", "target", "met"} <= set(t) for t in every_target.values())
     saved = orjson.loads((tmp_path / "main-out" / "latest.json").read_bytes())
     assert saved["backfill"]["ours"]["records"] == total and saved["targets"] == report["targets"]
     assert "Targets" in render(report) and "Hourly end to end" in render(hourly_report)
+    assert "into PostgreSQL" in render(report)

@@ -5,6 +5,8 @@ own conventions hold."""
 from __future__ import annotations
 
 import re
+from contextlib import ExitStack
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -140,58 +142,67 @@ def test_with_hash_emails_no_raw_email_is_left_in_any_mart(tmp_path: Path, monke
     )
 
 
-def test_the_status_funnel_equals_stretches_counted_from_daily_truth(warehouse: Warehouse) -> None:
-    """Stage changes over a week of daily runs: per stage, items now, items ever and the median days of the
-    stretches that ended equal what the stand-in's daily states say."""
-    from tests.truth import featurebase as truth
-
-    workspace = generate_workspace(seed=21, tickets=10, org_id="org_funnel", posts=40)
-    stage_history: dict[str, list[tuple[Any, str]]] = {}
-    created = {p: workspace.feedback.posts[p]["createdAt"] for p in workspace.feedback.posts}
-    with serve("featurebase", {FB_KEY: workspace}) as sandbox:
-        for day in range(8):
-            if day:
-                workspace.advance(86_400)
-                workspace.change_post_status(6, seed=day)
-            assert load_account(sandbox.account(), warehouse, as_of=workspace.now).ok
-            for item in truth.feedback(workspace, "default"):
-                history = stage_history.setdefault(item.feedback_id, [])
-                if not history or history[-1][1] != item.status_stage:
-                    history.append((workspace.now if history else _ts(created[item.feedback_id]), item.status_stage))
+def test_every_vendors_status_funnel_equals_stretches_counted_from_daily_truth(
+    warehouse: Warehouse, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Four vendors, four daily runs with status changes between them: per source and stage, items now, items ever
+    and the median days of the stretches that ended equal what each stand-in's daily states say (the first stretch
+    of an item starts at its creation, each next one at the run that first saw the new stage)."""
+    histories: dict[tuple[str, str], list[tuple[datetime, str]]] = {}
+    live: dict[str, set[str]] = {}
+    with ExitStack() as stack:
+        sandboxes = {}
+        for vendor in VENDOR_NAMES:
+            vendor_driver = driver(vendor)
+            for name, value in vendor_driver.env.items():
+                monkeypatch.setenv(name, value)
+            workspaces = {vendor_driver.keys[0]: vendor_driver.generate(21, "acct_funnel")}
+            sandboxes[vendor] = stack.enter_context(serve(vendor, workspaces, **vendor_driver.app_options))
+        for day in range(4):
+            for vendor, sandbox in sandboxes.items():
+                vendor_driver, workspace = driver(vendor), sandbox.workspace
+                if day:
+                    vendor_driver.mutate(workspace, seed=day)
+                assert load_account(sandbox.account(), warehouse, as_of=workspace.now).ok
+                items = vendor_driver.truth_feedback(workspace, "default") or []
+                live[vendor] = {item.feedback_id for item in items}
+                for item in items:
+                    history = histories.setdefault((vendor, item.feedback_id), [])
+                    if not history or history[-1][1] != item.status_stage:
+                        history.append((workspace.now if history else item.created_at, item.status_stage))
     result = run_dbt(warehouse)
     assert not result.failures
-    expected: dict[str, dict[str, Any]] = {}
-    for history in stage_history.values():
+    expected: dict[tuple[str, str], dict[str, Any]] = {}
+    for (vendor, feedback_id), history in histories.items():
+        if feedback_id not in live[vendor]:
+            continue  # deleted: left out of the funnel
         for index, (started, stage) in enumerate(history):
-            figures = expected.setdefault(stage, {"items_ever": set(), "durations": []})
-            figures["items_ever"].add(id(history))
+            figures = expected.setdefault((vendor, stage), {"now": 0, "ever": set(), "durations": []})
+            figures["ever"].add(feedback_id)
             if index + 1 < len(history):
                 figures["durations"].append((history[index + 1][0] - started).total_seconds() / 86_400)
-    now = {stage: sum(1 for h in stage_history.values() if h[-1][1] == stage) for stage in expected}
+            else:
+                figures["now"] += 1
     con = duckdb.connect(str(warehouse.publish()), read_only=True)
     try:
         rows = {
-            row[0]: row[1:]
+            (row[0], row[1]): row[2:]
             for row in con.execute(
-                "select status_stage, items_now, items_ever, median_days_in_stage from mart_status_funnel"
+                "select source_system, status_stage, items_now, items_ever, median_days_in_stage "
+                "from mart_status_funnel"
             ).fetchall()
         }
     finally:
         con.close()
-    assert len(rows) == 7
-    for stage, figures in expected.items():
-        items_now, items_ever, median = rows[stage]
-        assert items_now == now[stage] and items_ever == len(figures["items_ever"]), stage
+    assert {vendor for vendor, _ in rows} == set(VENDOR_NAMES) and len(rows) == 7 * len(VENDOR_NAMES)
+    assert sum(len(f["durations"]) for f in expected.values()) > 10  # stages really changed along the way
+    for key, (items_now, items_ever, median) in rows.items():
+        figures = expected.get(key, {"now": 0, "ever": set(), "durations": []})
+        assert (items_now, items_ever) == (figures["now"], len(figures["ever"])), key
         truth_median = metrics.percentile_cont(figures["durations"], 0.5)
-        assert (median is None) == (truth_median is None), stage
+        assert (median is None) == (truth_median is None), key
         if truth_median is not None:
-            assert abs(median - truth_median) < 1e-6, stage
-
-
-def _ts(value: str) -> Any:
-    from datetime import datetime
-
-    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+            assert abs(median - truth_median) < 1e-6, (key, median, truth_median)
 
 
 def test_project_conventions_hold() -> None:

@@ -32,8 +32,10 @@ _FIX = (
     "(or [destination.postgres.credentials] in .dlt/secrets.toml)"
 )
 _POLL_SECONDS = 0.5
-#: loader file format, chosen by measurement (see DECISIONS.md "PostgreSQL"): COPY of CSV beats insert_values
+#: loader file format, chosen by measurement (`make bench`, section postgres; DECISIONS.md "PostgreSQL"): COPY of
+#: CSV beats insert_values; FEEDBACK_WAREHOUSE_PG_FILE_FORMAT overrides it (the benchmark measures both)
 LOADER_FILE_FORMAT = "csv"
+FILE_FORMAT_ENV = "FEEDBACK_WAREHOUSE_PG_FILE_FORMAT"
 
 
 class PostgresWarehouse(Warehouse):
@@ -45,6 +47,10 @@ class PostgresWarehouse(Warehouse):
     def __init__(self, anchor: Path) -> None:
         super().__init__(anchor)
         self._credentials: Any = None
+        chosen = os.environ.get(FILE_FORMAT_ENV, LOADER_FILE_FORMAT)
+        if chosen not in ("csv", "insert_values"):
+            raise WarehouseError(f"{FILE_FORMAT_ENV}={chosen!r} is not a loader format. Fix: csv or insert_values")
+        self.loader_file_format = chosen
 
     # -- settings ---------------------------------------------------------------------------------------------
     @property

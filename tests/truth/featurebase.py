@@ -163,6 +163,7 @@ def feedback(workspace: Any, account: str) -> list[model.Feedback]:
                 voter_ids=frozenset(v["id"] for v in voters),
                 mrr=round(sum(spend.values()), 2),
                 comment_count=post.get("commentCount"),
+                created_at=datetime.fromisoformat(post["createdAt"].replace("Z", "+00:00")),
             )
         )
     return out

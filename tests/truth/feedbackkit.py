@@ -86,6 +86,7 @@ def feedback(workspace: FeedbackPayloads, account: str) -> list[Feedback]:
                 mrr=None if mrr is None else float(mrr),
                 comment_count=item.get("commentCount"),
                 merged_into_id=item.get("mergedIntoId"),
+                created_at=datetime.fromisoformat(item["createdAt"].replace("Z", "+00:00")),
             )
         )
     return records

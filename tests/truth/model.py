@@ -72,3 +72,4 @@ class Feedback:
     comment_count: int | None = None
     merged_into_id: str | None = None
     is_deleted: bool = False
+    created_at: datetime | None = None  # where the item's first stage stretch starts (mart_status_funnel)

@@ -129,6 +129,7 @@ def feedback(workspace: Any, account: str) -> list[model.Feedback]:
             voter_ids=None,
             mrr=None,
             comment_count=item.get("comment_count"),
+            created_at=_parse(item.get("created_at")),
         )
         for item in workspace.feedback_items()
     ]

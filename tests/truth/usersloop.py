@@ -83,6 +83,7 @@ def feedback(workspace: UsersLoopPayloads, account: str) -> list[model.Feedback]
                 voter_ids=None,
                 mrr=None,
                 comment_count=int(item["comments_count"]),
+                created_at=_timestamp(item["created_at"]),
             )
         )
     return records

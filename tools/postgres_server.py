@@ -1,7 +1,7 @@
-"""A throwaway PostgreSQL server for the tests: Debian's `postgresql` binaries, a fresh cluster under a temp dir,
-a free port on 127.0.0.1, password authentication, stopped and removed at the end of the session.
+"""A throwaway PostgreSQL server for the tests and the benchmarks: Debian's `postgresql` binaries, a fresh cluster
+under a temp dir, a free port on 127.0.0.1, password authentication, stopped and removed at the end.
 
-Tests that need a server start it (they never skip): `.ci/run` installs the package. As root, the cluster runs as
+Tests that need a server start it (they never skip): `make test` installs the package. As root, the cluster runs as
 the unprivileged `postgres` user (initdb refuses root).
 """
 
