@@ -205,6 +205,16 @@ def test_every_vendors_status_funnel_equals_stretches_counted_from_daily_truth(
             assert abs(median - truth_median) < 1e-6, (key, median, truth_median)
 
 
+def _macro_bodies() -> dict[str, str]:
+    """Each macro's body, stripped, by name: what a one-call model compiles to."""
+    bodies: dict[str, str] = {}
+    pattern = re.compile(r"\{%-?\s*macro\s+(\w+)\(.*?%\}(.*?)\{%-?\s*endmacro\s*-?%\}", re.S)
+    for path in (TRANSFORMS_DIR / "macros").rglob("*.sql"):
+        for name, body in pattern.findall(path.read_text()):
+            bodies[name] = body.strip()
+    return bodies
+
+
 def test_project_conventions_hold() -> None:
     """Every model has a yml entry with a description; unit test names fit PostgreSQL identifiers (63 characters
     with dbt's suffixes); every model ends with `select * from final`."""
@@ -215,9 +225,14 @@ def test_project_conventions_hold() -> None:
         for model in content.get("models", []):
             documented[model["name"]] = model.get("description", "")
         unit_tests += [test["name"] for test in content.get("unit_tests", [])]
+    macro_bodies = _macro_bodies()
     for sql in (TRANSFORMS_DIR / "models").rglob("*.sql"):
         assert documented.get(sql.stem), f"{sql.stem} has no yml description"
-        assert sql.read_text().rstrip().endswith("select * from final"), sql.stem
+        body = "\n".join(line for line in sql.read_text().splitlines() if not line.startswith("--")).strip()
+        shared = re.fullmatch(r"\{\{\s*(\w+)\(.*\)\s*\}\}", body)
+        if shared:  # a one-call model (a shared base shape): the macro it calls must keep the convention
+            body = macro_bodies[shared.group(1)]
+        assert body.endswith("select * from final"), sql.stem
     assert unit_tests and all(len(name) <= 60 for name in unit_tests), [n for n in unit_tests if len(n) > 60]
 
 
