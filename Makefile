@@ -29,9 +29,10 @@ chromium:
 postgresql:
 	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq postgresql; }
 
-# random order (pytest-randomly; the seed is printed, `--randomly-seed=N` replays it)
+# random order (pytest-randomly; the seed is printed, `--randomly-seed=N` replays it), one worker per core
+# (pytest-xdist; tests sharing the demo or Prefect's test server stay on one worker: tests/conftest.py)
 test: install chromium postgresql
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadgroup
 
 lint: install
 	$(BIN)/ruff check .

@@ -125,6 +125,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+#: tests sharing one of these session fixtures run on one xdist worker (`--dist loadgroup`), so the fixture is
+#: set up once per session, not once per worker: the demo takes ~60 s, Prefect's test server ~25 s
+_SHARED_SESSION_FIXTURES = ("demo_run", "prefect_harness")
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     if config.getoption("--reverse-order"):
         items.reverse()
+    for item in items:
+        for fixture in _SHARED_SESSION_FIXTURES:
+            if fixture in getattr(item, "fixturenames", ()):
+                item.add_marker(pytest.mark.xdist_group(fixture))
