@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pytest
 
 from pipelines.runner import load_account
@@ -59,13 +60,36 @@ def test_the_same_story_gives_the_same_mart_rows_on_both_engines(pg_warehouse: W
     assert all(rows > 0 for name, rows in identical.items() if name.startswith("fct_") and name not in empty_here)
 
 
+def test_the_four_vendor_demo_story_gives_the_same_marts_on_both_engines(
+    pg_warehouse: Warehouse, tmp_path: Path
+) -> None:
+    """Every vendor's backfill and daily changes (the demo's story, small), built and published on each engine."""
+    from pipelines.demo import run_demo
+    from pipelines.vendors import VENDOR_NAMES
+
+    duck = open_warehouse(tmp_path / "duck" / "warehouse.duckdb", "duckdb")
+    for warehouse in (duck, pg_warehouse):
+        # force: the PostgreSQL database is this test's own fresh one (the CLI's demo is DuckDB only)
+        summary = run_demo(warehouse, scale=10, days=1, force=True)
+        assert summary.ok
+    problems, identical = compare_published(duck.published_path, pg_warehouse.published_path)
+    assert not problems, problems
+    assert identical["build_warnings"] == 0 and identical["fct_quarantine"] == 0
+    for mart in ("fct_tickets", "fct_feedback", "fct_votes", "fct_feedback_comments", "mart_feature_demand"):
+        assert identical[mart] > 0, mart
+    con = duckdb.connect(str(pg_warehouse.published_path), read_only=True)
+    try:
+        sources = {row[0] for row in con.execute("select distinct source_system from fct_feedback").fetchall()}
+    finally:
+        con.close()
+    assert sources == set(VENDOR_NAMES)
+
+
 def test_an_empty_postgres_warehouse_builds_every_mart_empty(pg_warehouse: Warehouse) -> None:
     pg_warehouse.validate()
     result = run_dbt(pg_warehouse)
     assert not result.warnings and not result.failures
     published = pg_warehouse.publish()
-    import duckdb
-
     con = duckdb.connect(str(published), read_only=True)
     try:
         tables = [row[0] for row in con.execute("select table_name from duckdb_tables() order by 1").fetchall()]
