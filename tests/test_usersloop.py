@@ -1,4 +1,4 @@
-"""UsersLoop against its stand-in: the 60-a-minute limit kept (scaled to 60 per 2 s) with zero 429s at >= 90 % of
+"""UsersLoop against its stand-in: the 60-a-minute limit kept (scaled to 60 per 4 s) with zero 429s at >= 90 % of
 the allowance, a burst of 429s survived, both paginator shapes, the request count of every kind of run against
 the minimum the data needs, items inserted mid-scan, progress, credentials and error bodies.
 
@@ -29,13 +29,16 @@ from tests.support.warehouses import has_table, raw_query
 from tests.vendors.usersloop import ARTICLES, DETAILS, DRIVER, FEEDBACK, ROADMAP, UPDATES
 
 KEY = "ul_test_key_a"
-LIMIT, WINDOW = 60, 2.0  # the vendor's 60 a minute, the minute scaled to 2 s
+# the vendor's 60 a minute, the minute scaled to 4 s: the client's window is the vendor's + 0.15 s at least
+# (sources/common/http.py), so the best share is 4 / 4.15 = 0.96, a margin over 0.9 that a loaded CI machine's
+# timer jitter cannot eat (at 2 s the best was 0.93)
+LIMIT, WINDOW = 60, 4.0
 FEEDBACK_DETAIL = f"{FEEDBACK}/{{id}}"
 
 
 @pytest.fixture
 def limited(monkeypatch: pytest.MonkeyPatch) -> Iterator[Sandbox]:
-    """A product of 60 feedback items behind the stand-in's limit of 60 requests per 2 s, the client set alike."""
+    """A product of 60 feedback items behind the stand-in's limit of 60 requests per 4 s, the client set alike."""
     monkeypatch.setenv("SOURCES__USERSLOOP__RATE_LIMIT_PER_MINUTE", str(LIMIT))
     monkeypatch.setenv("SOURCES__USERSLOOP__RATE_WINDOW_SECONDS", str(WINDOW))
     workspace = generate_workspace(seed=5, feedback=60, product_id="acct_a")
