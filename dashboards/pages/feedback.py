@@ -61,8 +61,8 @@ row[1].metric("Votes", fmt_int(totals["votes"]))
 row[2].metric(
     "MRR behind votes",
     fmt_money(totals["mrr"]),
-    help="Sum over items of the MRR behind each: its voters' distinct companies (Featurebase), the vendor's own "
-    "figure (FeedbackKit); vendors that report none add nothing",
+    help="Sum over items of the MRR behind each: its voters' distinct companies where the vendor lists voters, "
+    "else the vendor's own figure; vendors that report none add nothing",
 )
 row[3].metric("Net votes, last 7 days", fmt_int(totals["votes_7d"]))
 row[4].metric("Net votes, last 30 days", fmt_int(totals["votes_30d"]))
@@ -223,6 +223,6 @@ merged = published.query(
     source_params,
 )
 if merged.empty:
-    st.caption("No merged items: only vendors that merge duplicates (e.g. FeedbackKit) report them.")
+    st.caption("No merged items: only vendors that merge duplicates report them.")
 else:
     st.dataframe(merged, hide_index=True, width="stretch")

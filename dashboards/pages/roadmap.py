@@ -39,7 +39,7 @@ items = published.query(
 )
 if items.empty:
     st.info(
-        "No roadmap items or updates published yet: only vendors with a roadmap (UsersLoop) report them.",
+        "No roadmap items or updates published yet: only vendors with a roadmap report them.",
         icon=":material/inbox:",
     )
     st.stop()
@@ -52,7 +52,7 @@ row[2].metric("Votes behind what shipped", fmt_int(shipped["votes"].sum()))
 row[3].metric(
     "MRR behind what shipped",
     fmt_money(shipped["mrr"].sum() if shipped["mrr"].notna().any() else None),
-    help="Where the vendor reports the MRR behind a request; UsersLoop reports none",
+    help="Where the vendor reports the MRR behind a request; empty when none does",
 )
 
 st.subheader("Demand behind each item")

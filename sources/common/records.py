@@ -3,7 +3,7 @@ we cannot (no id, a bad number, an unparsable or missing cursor) becomes a quara
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from sources.common.quarantine import QuarantineRecord, parse_timestamp, quarantine_record
@@ -58,6 +58,38 @@ def check_record(
             record_id=str(record_id) if record_id not in (None, "") else None,
         )
     return shaped
+
+
+#: a vendor's check of one kind of record: (record, account) -> the loadable record or its quarantine row
+RecordCheck = Callable[[Any, str], dict[str, Any] | QuarantineRecord]
+
+
+def record_checker(
+    *,
+    vendor: str,
+    endpoint: str,
+    kind: str,
+    timestamps: tuple[str, ...],
+    cursor: str | None,
+    id_field: str = "id",
+    integer_fields: tuple[str, ...] = (),
+) -> RecordCheck:
+    """`check_record` with one kind's rules bound, so a vendor declares each kind once instead of wrapping it."""
+
+    def check(record: Any, account: str) -> dict[str, Any] | QuarantineRecord:
+        return check_record(
+            record,
+            vendor=vendor,
+            account=account,
+            endpoint=endpoint,
+            kind=kind,
+            timestamps=timestamps,
+            cursor=cursor,
+            id_field=id_field,
+            integer_fields=integer_fields,
+        )
+
+    return check
 
 
 def check_children(

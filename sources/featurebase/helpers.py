@@ -9,7 +9,7 @@ from sources.common.http import NotFoundError, RequestStats, VendorClient
 from sources.common.observations import vote_observation
 from sources.common.paging import cursor_pages
 from sources.common.quarantine import QuarantineRecord
-from sources.common.records import check_children, check_record, shape
+from sources.common.records import check_children, record_checker, shape
 from sources.featurebase import settings
 
 
@@ -53,41 +53,28 @@ def pages(client: VendorClient, path: str, params: dict[str, Any], endpoint: str
     return cursor_pages(client, path, params, endpoint, data_field="data", next_cursor_field="nextCursor")
 
 
-def check_ticket(record: Any, account: str) -> dict[str, Any] | QuarantineRecord:
-    return check_record(
-        record,
-        vendor=settings.NAME,
-        account=account,
-        endpoint=settings.TICKETS_ENDPOINT,
-        kind="ticket",
-        timestamps=settings.TICKET_TIMESTAMPS,
-        cursor="updatedAt",
-        integer_fields=("ticketNumber",),
-    )
-
-
-def check_post(record: Any, account: str) -> dict[str, Any] | QuarantineRecord:
-    return check_record(
-        record,
-        vendor=settings.NAME,
-        account=account,
-        endpoint=settings.POSTS_ENDPOINT,
-        kind="post",
-        timestamps=settings.POST_TIMESTAMPS,
-        cursor="updatedAt",
-    )
-
-
-def check_comment(record: Any, account: str) -> dict[str, Any] | QuarantineRecord:
-    return check_record(
-        record,
-        vendor=settings.NAME,
-        account=account,
-        endpoint=settings.COMMENTS_ENDPOINT,
-        kind="comment",
-        timestamps=settings.COMMENT_TIMESTAMPS,
-        cursor="createdAt",
-    )
+check_ticket = record_checker(
+    vendor=settings.NAME,
+    endpoint=settings.TICKETS_ENDPOINT,
+    kind="ticket",
+    timestamps=settings.TICKET_TIMESTAMPS,
+    cursor="updatedAt",
+    integer_fields=("ticketNumber",),
+)
+check_post = record_checker(
+    vendor=settings.NAME,
+    endpoint=settings.POSTS_ENDPOINT,
+    kind="post",
+    timestamps=settings.POST_TIMESTAMPS,
+    cursor="updatedAt",
+)
+check_comment = record_checker(
+    vendor=settings.NAME,
+    endpoint=settings.COMMENTS_ENDPOINT,
+    kind="comment",
+    timestamps=settings.COMMENT_TIMESTAMPS,
+    cursor="createdAt",
+)
 
 
 def ticket_parts(

@@ -12,7 +12,7 @@ from sources.common.errors import ApiError
 from sources.common.http import NotFoundError, RequestStats, VendorClient
 from sources.common.observations import vote_observation
 from sources.common.quarantine import QuarantineRecord, quarantine_record
-from sources.common.records import check_children, check_record
+from sources.common.records import check_children, record_checker
 from sources.common.routing import good
 from sources.common.state import signature
 from sources.feedbackkit import settings
@@ -121,22 +121,23 @@ def page_fields(page: Any, names: tuple[str, ...]) -> list[dict[str, Any]]:
     return good(page)
 
 
+_check_feedback_fields = record_checker(
+    vendor=settings.NAME,
+    endpoint=settings.FEEDBACKS_ENDPOINT,
+    kind="feedback",
+    timestamps=settings.FEEDBACK_TIMESTAMPS,
+    cursor="updatedAt",
+    integer_fields=("voteCount", "commentCount"),
+)
+
+
 def check_feedback(record: Any, account: str) -> dict[str, Any] | QuarantineRecord:
     """A loadable feedback (id, parsed timestamps, integer counts) or a quarantine row saying why not.
 
     `totalMrr` is always a float (or null): the API may send `10` for one item and `9.99` for the next, and one
     chunk of whole numbers must not give the column an integer type the next chunk's decimals conflict with.
     """
-    checked = check_record(
-        record,
-        vendor=settings.NAME,
-        account=account,
-        endpoint=settings.FEEDBACKS_ENDPOINT,
-        kind="feedback",
-        timestamps=settings.FEEDBACK_TIMESTAMPS,
-        cursor="updatedAt",
-        integer_fields=("voteCount", "commentCount"),
-    )
+    checked = _check_feedback_fields(record, account)
     if isinstance(checked, QuarantineRecord):
         return checked
     mrr = checked.get("totalMrr")

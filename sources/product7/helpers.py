@@ -11,7 +11,7 @@ from sources.common.http import NotFoundError, RequestStats, VendorClient, defau
 from sources.common.observations import vote_observation
 from sources.common.paging import cursor_pages, field_at, number_pages
 from sources.common.quarantine import QuarantineRecord
-from sources.common.records import check_children, check_record, shape
+from sources.common.records import check_children, record_checker, shape
 from sources.product7 import settings
 
 
@@ -102,31 +102,23 @@ def feedback_pages(client: VendorClient, limit: int) -> Iterator[list[Any]]:
     )
 
 
-def check_ticket(record: Any, account: str) -> dict[str, Any] | QuarantineRecord:
-    """A ticket list item keyed by its `uuid` (the `T-1042` id is a label); no uuid or no parsable
-    `last_activity_at` (the cursor) means quarantine."""
-    return check_record(
-        record,
-        vendor=settings.NAME,
-        account=account,
-        endpoint=settings.TICKETS_ENDPOINT,
-        kind="ticket",
-        timestamps=settings.TICKET_TIMESTAMPS,
-        cursor=settings.TICKET_CURSOR,
-        id_field="uuid",
-    )
-
-
-def check_feedback(record: Any, account: str) -> dict[str, Any] | QuarantineRecord:
-    return check_record(
-        record,
-        vendor=settings.NAME,
-        account=account,
-        endpoint=settings.FEEDBACK_ENDPOINT,
-        kind="feedback",
-        timestamps=settings.FEEDBACK_TIMESTAMPS,
-        cursor=None,
-    )
+# a ticket is keyed by its `uuid` (the `T-1042` id is a label); no uuid or no parsable `last_activity_at` (the
+# cursor) means quarantine
+check_ticket = record_checker(
+    vendor=settings.NAME,
+    endpoint=settings.TICKETS_ENDPOINT,
+    kind="ticket",
+    timestamps=settings.TICKET_TIMESTAMPS,
+    cursor=settings.TICKET_CURSOR,
+    id_field="uuid",
+)
+check_feedback = record_checker(
+    vendor=settings.NAME,
+    endpoint=settings.FEEDBACK_ENDPOINT,
+    kind="feedback",
+    timestamps=settings.FEEDBACK_TIMESTAMPS,
+    cursor=None,
+)
 
 
 def ticket_detail(client: VendorClient, uuid: str) -> dict[str, Any] | None:

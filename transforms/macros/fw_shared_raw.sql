@@ -3,7 +3,7 @@
     (sources/common/observations.py): `deletions` and `vote_observations` have the same columns at every vendor,
     so their base model is written once here and each vendor's base model is one call:
 
-        {{ fw_base_deletions('featurebase') }}
+        {{ fw_base_deletions('<vendor>') }}     (in models/staging/<vendor>/base/base_<vendor>__deletions.sql)
 -#}
 
 {#- One row per soft delete (source_account, entity, deleted_id) from `<vendor>.deletions`. -#}

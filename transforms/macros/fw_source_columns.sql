@@ -3,10 +3,10 @@
     and creates a table only once it received a row. These macros let staging models select a column that
     may not exist (yet) in one account's warehouse:
 
-        {%- set source_relation = source('featurebase', 'tickets') -%}
+        {%- set source_relation = source('<vendor>', '<table>') -%}
         {%- set source_columns = fw_source_columns(source_relation) -%}
         source as (select * from {{ fw_source_or_empty(source_relation) }}),
-        ... {{ fw_column(source_columns, 'snoozed_until', 'timestamp with time zone') }} as snoozed_until,
+        ... {{ fw_column(source_columns, '<column>', 'timestamp with time zone') }} as <column>,
 -#}
 
 {#- Lower-cased column names of a relation; [] when it does not exist or while parsing. -#}

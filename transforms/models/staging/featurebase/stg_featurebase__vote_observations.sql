@@ -11,17 +11,17 @@ observations as (
 final as (
 
     select
-        post_key as feedback_key,
+        feedback_key,
         source_system,
         source_account,
-        post_id as feedback_id,
+        feedback_id,
         observed_at,
-        upvotes as vote_count,
+        vote_count,
         voter_ids_json,
-        is_voters_fetched as is_voter_set_complete,
-        status_name,
+        is_voter_set_complete,
+        status as status_name,
         status_type,
-        cast(null as double precision) as mrr
+        mrr
     from observations
 
 )
