@@ -82,8 +82,20 @@ def test_a_warehouse_in_a_read_only_folder_is_one_line(small_sandbox: Sandbox) -
     import shutil
     import tempfile
 
-    # root writes anywhere: the run is made as an unprivileged user, in folders that user can reach
-    as_user = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"] if os.geteuid() == 0 else []
+    # root writes anywhere: the run is made as an unprivileged user that may still read (CAP_DAC_READ_SEARCH,
+    # not write) everything, so a checkout in a folder only root can enter (`mktemp -d`: 0700) still runs
+    as_user = (
+        [
+            "setpriv",
+            "--reuid=nobody",
+            "--regid=nogroup",
+            "--clear-groups",
+            "--inh-caps=+dac_read_search",
+            "--ambient-caps=+dac_read_search",
+        ]
+        if os.geteuid() == 0
+        else []
+    )
     base = Path(tempfile.mkdtemp(prefix="fw-readonly-"))
     try:
         base.chmod(0o777)
